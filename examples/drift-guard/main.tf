@@ -1,0 +1,20 @@
+# Drift guard: every group tagged sg-guardian:guard=true is protected; a CI role may change them.
+# A trail is created for accounts that have none.
+provider "aws" {
+  region = var.region
+}
+
+module "sg_guardian" {
+  source = "../.."
+
+  name = var.name
+
+  drift_guard_tag              = { key = "sg-guardian:guard", value = "true" }
+  drift_allowed_principal_arns = var.allowed_principal_arns
+
+  create_trail = var.create_trail
+
+  notifications_subscriptions = var.notifications_subscriptions
+
+  tags = { Environment = "example" }
+}

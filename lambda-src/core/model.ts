@@ -1,0 +1,91 @@
+// The vocabulary shared by decoders, planners, adapters and the CLI. Pure data: no SDK types, so
+// the core never depends on @aws-sdk; the EC2 adapter maps these 1:1 onto the SDK's shapes.
+
+/** An EC2 API IpPermission (PascalCase, as AuthorizeSecurityGroupIngress takes it). */
+export interface IpPermission {
+  IpProtocol: string; // 'tcp' | 'udp' | 'icmp' | 'icmpv6' | '-1' | protocol number as string
+  FromPort?: number;
+  ToPort?: number;
+  IpRanges?: { CidrIp: string; Description?: string }[];
+  Ipv6Ranges?: { CidrIpv6: string; Description?: string }[];
+  PrefixListIds?: { PrefixListId: string; Description?: string }[];
+  UserIdGroupPairs?: { GroupId?: string; UserId?: string; VpcId?: string; VpcPeeringConnectionId?: string; Description?: string }[];
+}
+
+export type Direction = 'ingress' | 'egress';
+
+/** One rule as DescribeSecurityGroupRules shows it: exactly one source/destination. */
+export interface SecurityGroupRule {
+  ruleId: string;
+  groupId: string;
+  direction: Direction;
+  protocol: string; // '-1' for all
+  fromPort?: number; // absent (or -1) when the protocol has no ports
+  toPort?: number;
+  cidrIpv4?: string;
+  cidrIpv6?: string;
+  prefixListId?: string;
+  referencedGroupId?: string;
+  description?: string;
+}
+
+/** A security group as observed (Describe*), reduced to what planners need. */
+export interface ObservedGroup {
+  groupId: string;
+  groupName?: string;
+  vpcId?: string;
+  ownerId?: string;
+  tags: Record<string, string>;
+  rules: SecurityGroupRule[];
+}
+
+export interface Actor {
+  arn: string; // the caller's ARN (assumed-role session ARN for roles)
+  type: string; // IAMUser | AssumedRole | Root | AWSService | ...
+  principalId?: string;
+  accountId?: string;
+  /** The role behind an assumed-role session (arn:aws:iam::123:role/Name), when known. */
+  roleArn?: string;
+  invokedBy?: string;
+}
+
+export type Severity = 'info' | 'low' | 'medium' | 'high';
+
+/** What the planners emit. Data only: explain, dry-run and the Lambda share one code path. */
+export type Action =
+  | {
+      type: 'revoke-ingress' | 'revoke-egress' | 'authorize-ingress' | 'authorize-egress';
+      groupId: string;
+      /** Revoke by rule ID when known (exact, immune to description mismatches). */
+      ruleIds?: string[];
+      permissions?: IpPermission[];
+      reason: string;
+    }
+  | {
+      type: 'modify-prefix-list';
+      prefixListId: string;
+      /** The version the plan was computed against; the adapter passes it as CurrentVersion. */
+      currentVersion: number;
+      add: { Cidr: string; Description?: string }[];
+      remove: { Cidr: string }[];
+      /** Tags to set on success (e.g. the applied feed hash). */
+      tags?: Record<string, string>;
+      reason: string;
+    }
+  | { type: 'tag-resource'; resourceId: string; tags: Record<string, string>; reason: string }
+  | { type: 'remediate-group'; groupId: string; reason: string }
+  | { type: 'notify'; subject: string; message: string; attributes: Record<string, string>; severity: Severity; reason: string }
+  | { type: 'ignore'; reason: string };
+
+export type ActionType = Action['type'];
+
+/** A decode failure at the edge: names the path of the offending field. */
+export class DecodeError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(path ? `${path}: ${message}` : message);
+    this.name = 'DecodeError';
+  }
+}

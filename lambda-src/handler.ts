@@ -1,0 +1,39 @@
+// The Lambda entry point: thin. Settings are validated once per container; each event is decoded,
+// planned and executed by runtime/run.ts. Logs are structured JSON (Powertools Logger) and the
+// counts of reverted / ignored / failed actions go out as EMF metrics.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { createEc2 } from './aws/ec2.js';
+import { createSns } from './aws/sns.js';
+import { type Settings, parseSettings } from './policy/settings.js';
+import { type RunResult, runEvent } from './runtime/run.js';
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'sg-guardian' });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'sg-guardian', serviceName: 'sg-guardian' });
+const ec2 = createEc2();
+const sns = createSns();
+let settings: Settings | undefined;
+
+export const handler = async (event: unknown, context?: Context): Promise<RunResult> => {
+  if (context) logger.addContext(context);
+  settings ??= parseSettings(process.env.SG_GUARDIAN_CONFIG);
+  try {
+    const result = await runEvent(event, settings, { ec2, sns, log: (m, extra) => logger.info(m, extra ?? {}) });
+    const count = (s: string) => result.results.filter((r) => r.status === s).length;
+    metrics.addMetric('actionsDone', MetricUnit.Count, count('done') + count('already'));
+    metrics.addMetric('actionsFailed', MetricUnit.Count, count('failed'));
+    metrics.addMetric('ignored', MetricUnit.Count, result.actions.filter((a) => a.type === 'ignore').length);
+    logger.info('handled', { kind: result.kind, actions: result.actions.length, failed: count('failed') });
+    if (count('failed') > 0) {
+      // Fail the invocation so the retry / dead-letter path sees it; every action is idempotent.
+      throw new Error(`${count('failed')} action(s) failed: ${result.results.filter((r) => r.status === 'failed').map((r) => r.detail).join('; ')}`);
+    }
+    return result;
+  } catch (err) {
+    logger.error('event not handled', err as Error);
+    throw err;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};

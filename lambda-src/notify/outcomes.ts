@@ -1,0 +1,45 @@
+// After execution: a notification must not claim success for what failed. Pure.
+import type { Action } from '../core/model.js';
+
+type Notify = Extract<Action, { type: 'notify' }>;
+
+export interface ActionResult {
+  action: Action;
+  status: 'done' | 'already' | 'failed' | 'skipped';
+  detail?: string;
+}
+
+/** Raises severity to high and lists failures when any mutation of this run failed. */
+export function withOutcomes(n: Notify, results: ActionResult[]): Notify {
+  const failed = results.filter((r) => r.status === 'failed');
+  if (failed.length === 0) return n;
+  const lines = failed.map((r) => `- ${describe(r.action)}: ${r.detail ?? 'failed'}`);
+  const subject = n.subject.startsWith('FAILED') ? n.subject : `FAILED (partly): ${n.subject}`;
+  return {
+    ...n,
+    subject: subject.length > 100 ? subject.slice(0, 99) + '…' : subject,
+    severity: 'high',
+    message: `${n.message}\n\n${failed.length} action(s) FAILED and need a human:\n${lines.join('\n')}`,
+    attributes: { ...n.attributes, severity: 'high', outcome: 'partial-failure' },
+  };
+}
+
+export function describe(a: Action): string {
+  switch (a.type) {
+    case 'revoke-ingress':
+    case 'revoke-egress':
+    case 'authorize-ingress':
+    case 'authorize-egress':
+      return `${a.type} on ${a.groupId}${a.ruleIds?.length ? ` (rules ${a.ruleIds.join(', ')})` : ''}`;
+    case 'modify-prefix-list':
+      return `modify ${a.prefixListId} (+${a.add.length} -${a.remove.length})`;
+    case 'tag-resource':
+      return `tag ${a.resourceId}`;
+    case 'remediate-group':
+      return `remediate ${a.groupId}`;
+    case 'notify':
+      return `notify "${a.subject}"`;
+    case 'ignore':
+      return `ignore: ${a.reason}`;
+  }
+}

@@ -1,0 +1,634 @@
+// Plans the CDN allow-list sync: a verified FeedSet plus the observed targets (managed prefix lists,
+// security groups) in, the exact changes out. Pure. A feed that looks wrong (empty, a family gone,
+// older than what was applied, shrinking too much) changes nothing and raises one high notify.
+import type { Action, IpPermission, ObservedGroup, SecurityGroupRule } from '../core/model.js';
+import { type IpFamily, compareCidrs, parseCidr } from '../feeds/cidr.js';
+import { FEED_HASH_TAG, FEED_SYNC_TOKEN_TAG, type FeedName, type FeedSet, compareSyncTokens, shortHash } from '../feeds/feed-set.js';
+import { feedAppliedNotice, feedLabel, feedNeedsShardsNotice, feedRejectedNotice } from '../notify/feeds.js';
+import type { FeedSettings } from '../policy/feed-settings.js';
+import { type ShardSlot, assignShards } from './shards.js';
+
+const FAMILIES = ['ipv4', 'ipv6'] as const;
+const FAMILY_NAME: Record<IpFamily, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
+
+/** A managed prefix list as DescribeManagedPrefixLists + GetManagedPrefixListEntries show it. */
+export interface ObservedPrefixList {
+  prefixListId: string;
+  version: number;
+  maxEntries: number;
+  addressFamily: 'IPv4' | 'IPv6';
+  entries: { cidr: string; description?: string }[];
+  tags: Record<string, string>;
+}
+
+/** What a target held before: counts of what is there, and the tags of the last apply. */
+export interface PreviousFeedState {
+  count?: number;
+  ipv4Count?: number;
+  ipv6Count?: number;
+  syncToken?: string;
+  hash?: string;
+}
+
+export type SafetyVerdict =
+  | { ok: true }
+  | { ok: false; code: 'empty' | 'family-empty' | 'stale-sync-token' | 'shrink'; summary: string; detail: string };
+
+type Notify = Extract<Action, { type: 'notify' }>;
+
+/** The description marker on every rule this feed owns; see managedRules for why a marker. */
+export function ruleMarker(feed: FeedName): string {
+  return `sg-guardian:${feed}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Safety
+
+/** Is `next` believable as a successor of what the target holds? */
+export function checkFeedSafety(next: FeedSet, previous: PreviousFeedState, settings: Pick<FeedSettings, 'maxShrinkPercent'>): SafetyVerdict {
+  const total = next.ipv4.length + next.ipv6.length;
+  if (total === 0) return { ok: false, code: 'empty', summary: 'empty', detail: 'the selected feed holds no ranges at all (truncated download, or a selection that matches nothing).' };
+
+  for (const family of FAMILIES) {
+    const before = family === 'ipv4' ? previous.ipv4Count : previous.ipv6Count;
+    if (before !== undefined && before > 0 && next[family].length === 0) {
+      return {
+        ok: false,
+        code: 'family-empty',
+        summary: `has no ${FAMILY_NAME[family]} ranges (had ${before})`,
+        detail: `the feed has no ${FAMILY_NAME[family]} ranges, but the target holds ${before}.`,
+      };
+    }
+  }
+
+  if (compareSyncTokens(next.syncToken, previous.syncToken) === -1) {
+    return {
+      ok: false,
+      code: 'stale-sync-token',
+      summary: `syncToken ${next.syncToken} older than applied ${previous.syncToken}`,
+      detail: `the feed's syncToken ${next.syncToken} is older than the ${previous.syncToken} already applied (a replayed or out-of-order notice).`,
+    };
+  }
+
+  const shrinks = [
+    { what: 'IPv4', before: previous.ipv4Count, after: next.ipv4.length },
+    { what: 'IPv6', before: previous.ipv6Count, after: next.ipv6.length },
+    { what: 'total', before: previous.count, after: total },
+  ]
+    .filter((s): s is { what: string; before: number; after: number } => s.before !== undefined && s.before > 0 && s.after < s.before)
+    .map((s) => ({ ...s, percent: ((s.before - s.after) / s.before) * 100 }))
+    .filter((s) => s.percent > settings.maxShrinkPercent)
+    .sort((a, b) => b.percent - a.percent);
+  const worst = shrinks[0];
+  if (worst) {
+    const shown = `${Math.round(worst.percent * 10) / 10}%`;
+    return {
+      ok: false,
+      code: 'shrink',
+      summary: `shrink ${shown} > ${settings.maxShrinkPercent}%`,
+      detail:
+        `${worst.what} ranges would shrink from ${worst.before} to ${worst.after} (${shown}, more than maxShrinkPercent ${settings.maxShrinkPercent}%). ` +
+        'If the smaller selection is intended (e.g. services changed), raise feeds.maxShrinkPercent for one run.',
+    };
+  }
+  return { ok: true };
+}
+
+/** One high notify for a feed that could not be read (md5 mismatch, bad JSON, Cloudflare error...). */
+export function planFeedRejected(feed: FeedName, error: unknown): Action[] {
+  const detail = error instanceof Error ? error.message : String(error);
+  const summary = /md5/i.test(detail) ? 'md5 mismatch' : 'unreadable';
+  return [feedRejectedNotice({ feed, summary, detail, reason: `${feed} feed rejected: ${detail}` })];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prefix-list mode
+
+export function previousOfPrefixList(observed: ObservedPrefixList): PreviousFeedState {
+  const family: IpFamily = observed.addressFamily === 'IPv4' ? 'ipv4' : 'ipv6';
+  const previous: PreviousFeedState = family === 'ipv4' ? { ipv4Count: observed.entries.length } : { ipv6Count: observed.entries.length };
+  const syncToken = observed.tags[FEED_SYNC_TOKEN_TAG];
+  const hash = observed.tags[FEED_HASH_TAG];
+  if (syncToken !== undefined) previous.syncToken = syncToken;
+  if (hash !== undefined) previous.hash = hash;
+  return previous;
+}
+
+/**
+ * Makes the prefix list hold exactly the feed's ranges of its address family: at most one
+ * modify-prefix-list (against the observed version, so a concurrent change fails instead of
+ * being overwritten), tagged with the new hash. A list too small for the set is refused.
+ */
+export function planPrefixList(next: FeedSet, observed: ObservedPrefixList, settings: FeedSettings): Action[] {
+  const id = observed.prefixListId;
+  const family: IpFamily = observed.addressFamily === 'IPv4' ? 'ipv4' : 'ipv6';
+  if (observed.tags[FEED_HASH_TAG] === next.hash) return [unchanged(`${id} already holds ${next.feed} feed hash ${next.hash}`)];
+
+  const verdict = checkFeedSafety(next, previousOfPrefixList(observed), settings);
+  if (!verdict.ok) return [rejectedNotice(next, verdict, id)];
+
+  const desired = next[family];
+  if (desired.length > observed.maxEntries) {
+    return [
+      feedRejectedNotice({
+        feed: next.feed,
+        set: next,
+        summary: `${desired.length} ${FAMILY_NAME[family]} ranges > max entries ${observed.maxEntries}`,
+        detail:
+          `${id} allows ${observed.maxEntries} entries and the feed has ${desired.length} ${FAMILY_NAME[family]} ranges. ` +
+          `Raise its max entries to at least ${desired.length} (every security-group rule that references it counts that many rules).`,
+        target: id,
+        reason: `${id} too small for the ${next.feed} feed`,
+      }),
+    ];
+  }
+
+  const observedByCanonical = new Map<string, string>();
+  for (const entry of observed.entries) observedByCanonical.set(parseCidr(entry.cidr)?.text ?? entry.cidr, entry.cidr);
+  const wanted = new Set(desired);
+  const add = desired.filter((c) => !observedByCanonical.has(c)).map((c) => ({ Cidr: c, Description: ruleMarker(next.feed) }));
+  const remove = sortByCidr([...observedByCanonical.keys()].filter((c) => !wanted.has(c))).map((c) => ({ Cidr: observedByCanonical.get(c)! }));
+  const tags = appliedTags(next, next.hash);
+
+  if (add.length === 0 && remove.length === 0) {
+    return [{ type: 'tag-resource', resourceId: id, tags, reason: `${id} already holds exactly the ${desired.length} ${FAMILY_NAME[family]} ranges of the ${next.feed} feed; recording hash ${next.hash}` }];
+  }
+  if (add.length === 0 && remove.length === observed.entries.length) {
+    // Unreachable after checkFeedSafety; kept so no future change can plan an emptied list.
+    return [rejectedNotice(next, { ok: false, code: 'family-empty', summary: 'would empty the list', detail: `the plan would remove every entry of ${id}.` }, id)];
+  }
+
+  const label = feedLabel(next.feed, settings.aws.services);
+  const reason = `${next.feed} feed ${next.syncToken ?? next.hash}: ${id} +${add.length} -${remove.length} ${FAMILY_NAME[family]}`;
+  return [
+    { type: 'modify-prefix-list', prefixListId: id, currentVersion: observed.version, add, remove, tags, reason },
+    feedAppliedNotice({
+      set: next,
+      label,
+      targets: [id],
+      added: add.length,
+      removed: remove.length,
+      details: [...add.map((e) => `+ ${e.Cidr}`), ...remove.map((e) => `- ${e.Cidr}`)],
+      reason,
+    }),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security-group mode
+
+export interface SecurityGroupPlanOptions {
+  /** Max entries of prefix lists referenced by rules in the groups: such a rule weighs that many rules. */
+  prefixListMaxEntries?: Record<string, number>;
+}
+
+interface PortRange {
+  from: number;
+  to: number;
+}
+
+interface ManagedRule {
+  rule: SecurityGroupRule;
+  cidr: string;
+  family: IpFamily;
+  key: string;
+}
+
+interface GroupTarget {
+  group: ObservedGroup;
+  ports: PortRange[];
+  managed: ManagedRule[];
+}
+
+/** Groups of the feed: listed by ID in the settings, or tagged tagKey = feed. Sorted by ID, deduplicated. */
+export function selectFeedGroups(feed: FeedName, groups: readonly ObservedGroup[], settings: FeedSettings): ObservedGroup[] {
+  const { groupIds, tagKey } = settings.targets.securityGroups;
+  const ids = new Set(groupIds[feed]);
+  const byId = new Map<string, ObservedGroup>();
+  for (const g of groups) {
+    if (ids.has(g.groupId) || g.tags[tagKey]?.trim().toLowerCase() === feed) byId.set(g.groupId, g);
+  }
+  return [...byId.values()].sort((a, b) => cmp(a.groupId, b.groupId));
+}
+
+/**
+ * Makes the feed's groups allow exactly the feed's CIDRs on the configured TCP ports, touching only
+ * managed rules. Groups in the same VPC with the same ports share the load (shards) when one
+ * group's quota cannot hold it; groups in other VPCs or with other ports each get a full copy.
+ */
+export function planSecurityGroups(next: FeedSet, groups: ObservedGroup[], settings: FeedSettings, opts: SecurityGroupPlanOptions = {}): Action[] {
+  const ctx = securityGroupContext(next, groups, settings);
+  const actions: Action[] = [...ctx.problems];
+  if (ctx.targets.length === 0) {
+    if (actions.length === 0) actions.push({ type: 'ignore', reason: `no security group targets the ${next.feed} feed` });
+    return actions;
+  }
+  if (ctx.targets.every((t) => t.group.tags[FEED_HASH_TAG] === ctx.layoutHash)) {
+    return [...actions, unchanged(`${ctx.targets.map((t) => t.group.groupId).join(', ')} already hold ${next.feed} feed hash ${next.hash} (layout ${ctx.layoutHash})`)];
+  }
+  const verdict = checkFeedSafety(next, ctx.previous, settings);
+  if (!verdict.ok) return [...actions, rejectedNotice(next, verdict, ctx.targets.length === 1 ? ctx.targets[0]!.group.groupId : undefined)];
+
+  const quota = settings.targets.securityGroups.rulesPerGroupQuota;
+  // Groups that only gain rules go first: their final state fits the quota without any revoke, and
+  // a range evicted from a full group is then allowed in its new group before it is revoked.
+  const gainOnly: Action[] = [];
+  const revokeThenAuthorize: Action[] = [];
+  const tagActions: Action[] = [];
+  const changed: string[] = [];
+  const details: string[] = [];
+  let added = 0;
+  let removed = 0;
+  let managedBefore = 0;
+  let managedAfter = 0;
+
+  for (const shardSet of shardSets(ctx.targets, settings)) {
+    const perCidr = shardSet[0]!.ports.length;
+    const slots: ShardSlot[] = shardSet.map((t) => {
+      const others = otherRuleCounts(t, opts);
+      return {
+        groupId: t.group.groupId,
+        capacity: { ipv4: Math.floor((quota - others.ipv4) / perCidr), ipv6: Math.floor((quota - others.ipv6) / perCidr) },
+        holds: new Set(t.managed.map((m) => m.cidr)),
+      };
+    });
+    const assignment = assignShards({ ipv4: next.ipv4, ipv6: next.ipv6 }, slots);
+    const shortfall = Math.max(assignment.unplaced.ipv4.length, assignment.unplaced.ipv6.length);
+    const ids = shardSet.map((t) => t.group.groupId);
+    if (shortfall > 0) {
+      actions.push(needsShards(next, ids, perCidr, quota, assignment.unplaced));
+      continue;
+    }
+    for (const t of shardSet) {
+      const want = assignment.byGroup.get(t.group.groupId)!;
+      const diff = diffGroup(t, want, ruleMarker(next.feed));
+      managedBefore += t.managed.length;
+      managedAfter += t.managed.length - diff.revoke.length + diff.authorizeCount;
+      const ruleActions = diff.revoke.length > 0 ? revokeThenAuthorize : gainOnly;
+      if (diff.revoke.length > 0) {
+        ruleActions.push({
+          type: 'revoke-ingress',
+          groupId: t.group.groupId,
+          ruleIds: diff.revoke.map((m) => m.rule.ruleId),
+          reason: `${next.feed} feed: revoke ${diff.revoke.length} managed rules no longer wanted in ${t.group.groupId} (${describeRules(diff.revoke)})`,
+        });
+      }
+      if (diff.authorizeCount > 0) {
+        ruleActions.push({
+          type: 'authorize-ingress',
+          groupId: t.group.groupId,
+          permissions: diff.authorize,
+          reason: `${next.feed} feed: allow ${diff.authorizeCount} (CIDR, port) rules in ${t.group.groupId}`,
+        });
+      }
+      if (diff.revoke.length > 0 || diff.authorizeCount > 0) {
+        changed.push(t.group.groupId);
+        details.push(`${t.group.groupId}: +${diff.authorizeCount} -${diff.revoke.length} (holds ${want.ipv4.length} IPv4 + ${want.ipv6.length} IPv6 ranges on ports ${portsText(t.ports)})`);
+      }
+      added += diff.authorizeCount;
+      removed += diff.revoke.length;
+      if (t.group.tags[FEED_HASH_TAG] !== ctx.layoutHash) {
+        tagActions.push({ type: 'tag-resource', resourceId: t.group.groupId, tags: appliedTags(next, ctx.layoutHash), reason: `record the applied ${next.feed} feed on ${t.group.groupId}` });
+      }
+    }
+  }
+
+  if (managedBefore > 0 && managedAfter === 0) {
+    // Unreachable after checkFeedSafety (the feed is not empty); kept so no change can plan a total revoke.
+    return [...actions, rejectedNotice(next, { ok: false, code: 'empty', summary: 'would revoke every rule', detail: 'the plan would revoke every managed rule.' }, undefined)];
+  }
+  actions.push(...gainOnly, ...revokeThenAuthorize, ...tagActions);
+  if (changed.length > 0) {
+    const reason = `${next.feed} feed ${next.syncToken ?? next.hash}: +${added} -${removed} rules in ${changed.join(', ')}`;
+    actions.push(feedAppliedNotice({ set: next, label: feedLabel(next.feed, settings.aws.services), targets: changed, added, removed, details, reason }));
+  }
+  if (actions.length === 0) actions.push({ type: 'ignore', reason: `${next.feed} feed: nothing to change` });
+  return actions;
+}
+
+interface SecurityGroupContext {
+  targets: GroupTarget[];
+  problems: Notify[];
+  /** The hash kept on each group: the feed hash plus what else decides the rules (groups, ports, quota). */
+  layoutHash: string;
+  previous: PreviousFeedState;
+}
+
+function securityGroupContext(next: FeedSet, groups: readonly ObservedGroup[], settings: FeedSettings): SecurityGroupContext {
+  const sg = settings.targets.securityGroups;
+  const problems: Notify[] = [];
+  const selected = selectFeedGroups(next.feed, groups, settings);
+  const missing = sg.groupIds[next.feed].filter((id) => !groups.some((g) => g.groupId === id));
+  if (missing.length > 0) {
+    problems.push(
+      feedRejectedNotice({
+        feed: next.feed,
+        set: next,
+        summary: `group ${missing.join(', ')} not found`,
+        detail: `feeds.targets.securityGroups.groupIds.${next.feed} lists ${missing.join(', ')}, which were not observed (deleted, or another region/account).`,
+        target: missing.length === 1 ? missing[0] : undefined,
+        reason: `${next.feed} feed target missing`,
+      }),
+    );
+  }
+
+  const targets: GroupTarget[] = [];
+  for (const group of selected) {
+    const tag = group.tags[sg.portsTagKey];
+    const ports = tag === undefined ? portRanges(sg.ports) : parsePortsTag(tag);
+    if (!ports) {
+      problems.push(
+        feedRejectedNotice({
+          feed: next.feed,
+          set: next,
+          summary: `bad ${sg.portsTagKey} tag`,
+          detail: `${group.groupId} has ${sg.portsTagKey} = ${JSON.stringify(tag)}; expected ports 1-65535 separated by commas (e.g. "80,443"). The group is left as it is.`,
+          target: group.groupId,
+          reason: `${group.groupId}: bad ${sg.portsTagKey} tag`,
+        }),
+      );
+      continue;
+    }
+    targets.push({ group, ports, managed: managedRules(group, next.feed) });
+  }
+
+  const layoutHash = shortHash(
+    ['sg', next.hash, sg.rulesPerGroupQuota, ...targets.map((t) => `${t.group.groupId}@${t.group.vpcId ?? ''}:${portsText(t.ports)}`)].join('|'),
+  );
+
+  const held: Record<IpFamily, Set<string>> = { ipv4: new Set(), ipv6: new Set() };
+  let syncToken: string | undefined;
+  for (const t of targets) {
+    for (const m of t.managed) held[m.family].add(m.cidr);
+    const token = t.group.tags[FEED_SYNC_TOKEN_TAG];
+    if (token !== undefined && (syncToken === undefined || compareSyncTokens(token, syncToken) === 1)) syncToken = token;
+  }
+  const previous: PreviousFeedState = { ipv4Count: held.ipv4.size, ipv6Count: held.ipv6.size, count: held.ipv4.size + held.ipv6.size };
+  if (syncToken !== undefined) previous.syncToken = syncToken;
+  return { targets, problems, layoutHash, previous };
+}
+
+/**
+ * A rule is managed by a feed when it is an ingress CIDR rule whose description carries the
+ * feed's marker. Not "its CIDR is in the feed": a range that left the feed would no longer be
+ * recognised and could never be revoked, and an operator's own rule for a CDN range (say port 22
+ * for a support tool) would be taken over. The marker finds exactly our rules, departed ranges
+ * included, and leaves every other rule alone.
+ */
+function managedRules(group: ObservedGroup, feed: FeedName): ManagedRule[] {
+  const marker = ruleMarker(feed);
+  const managed: ManagedRule[] = [];
+  for (const rule of group.rules) {
+    if (rule.direction !== 'ingress' || !hasMarker(rule.description, marker)) continue;
+    const parsed = parseCidr(rule.cidrIpv4 ?? rule.cidrIpv6 ?? '');
+    if (!parsed) continue; // a marked rule without a CIDR source is not one we create: leave it
+    managed.push({ rule, cidr: parsed.text, family: parsed.family, key: ruleKey(rule.protocol, rule.fromPort, rule.toPort, parsed.text) });
+  }
+  return managed;
+}
+
+function hasMarker(description: string | undefined, marker: string): boolean {
+  return description !== undefined && (description === marker || description.startsWith(`${marker} `));
+}
+
+/** Inbound rules that are not this feed's, per family, as AWS counts them against the quota. */
+function otherRuleCounts(t: GroupTarget, opts: SecurityGroupPlanOptions): Record<IpFamily, number> {
+  const managedIds = new Set(t.managed.map((m) => m.rule.ruleId));
+  const counts = { ipv4: 0, ipv6: 0 };
+  for (const rule of t.group.rules) {
+    if (rule.direction !== 'ingress' || managedIds.has(rule.ruleId)) continue;
+    if (rule.cidrIpv4) counts.ipv4++;
+    else if (rule.cidrIpv6) counts.ipv6++;
+    else {
+      // A group or prefix-list reference counts for both families; a prefix list weighs its max entries.
+      const weight = rule.prefixListId ? (opts.prefixListMaxEntries?.[rule.prefixListId] ?? 1) : 1;
+      counts.ipv4 += weight;
+      counts.ipv6 += weight;
+    }
+  }
+  return counts;
+}
+
+/** Shard sets: same VPC and same ports (an ENI can only combine groups of its VPC). Groups in shard order. */
+function shardSets(targets: readonly GroupTarget[], settings: FeedSettings): GroupTarget[][] {
+  const indexKey = settings.targets.securityGroups.shardIndexTagKey;
+  const sets = new Map<string, GroupTarget[]>();
+  for (const t of targets) {
+    const key = `${t.group.vpcId ?? ''}|${portsText(t.ports)}`;
+    sets.set(key, [...(sets.get(key) ?? []), t]);
+  }
+  const shardIndex = (t: GroupTarget): number => {
+    const tag = t.group.tags[indexKey]?.trim();
+    return tag !== undefined && /^\d{1,6}$/.test(tag) ? Number(tag) : Number.POSITIVE_INFINITY;
+  };
+  return [...sets.entries()]
+    .sort(([a], [b]) => cmp(a, b))
+    .map(([, set]) => set.sort((a, b) => shardIndex(a) - shardIndex(b) || cmp(a.group.groupId, b.group.groupId)));
+}
+
+function diffGroup(t: GroupTarget, want: Record<IpFamily, string[]>, marker: string): { revoke: ManagedRule[]; authorize: IpPermission[]; authorizeCount: number } {
+  const wanted = new Map<string, { family: IpFamily; cidr: string; range: PortRange }>();
+  for (const family of FAMILIES) {
+    for (const cidr of want[family]) {
+      for (const range of t.ports) wanted.set(ruleKey('tcp', range.from, range.to, cidr), { family, cidr, range });
+    }
+  }
+  const revoke: ManagedRule[] = [];
+  const kept = new Set<string>();
+  for (const m of t.managed) {
+    if (wanted.has(m.key) && !kept.has(m.key)) kept.add(m.key);
+    else revoke.push(m);
+  }
+  // Any identical rule (ours or not) already allows the source: authorizing again would fail as a duplicate.
+  const present = new Set<string>();
+  for (const rule of t.group.rules) {
+    const cidr = rule.direction === 'ingress' ? parseCidr(rule.cidrIpv4 ?? rule.cidrIpv6 ?? '')?.text : undefined;
+    if (cidr) present.add(ruleKey(rule.protocol, rule.fromPort, rule.toPort, cidr));
+  }
+  const missing = [...wanted].filter(([key]) => !present.has(key));
+
+  const permissions: IpPermission[] = [];
+  for (const range of t.ports) {
+    const inRange = missing.filter(([, w]) => w.range.from === range.from && w.range.to === range.to).map(([, w]) => w);
+    if (inRange.length === 0) continue;
+    const permission: IpPermission = { IpProtocol: 'tcp', FromPort: range.from, ToPort: range.to };
+    const v4 = inRange.filter((w) => w.family === 'ipv4').map((w) => ({ CidrIp: w.cidr, Description: marker }));
+    const v6 = inRange.filter((w) => w.family === 'ipv6').map((w) => ({ CidrIpv6: w.cidr, Description: marker }));
+    if (v4.length > 0) permission.IpRanges = v4;
+    if (v6.length > 0) permission.Ipv6Ranges = v6;
+    permissions.push(permission);
+  }
+  return { revoke: revoke.sort((a, b) => cmp(a.rule.ruleId, b.rule.ruleId)), authorize: permissions, authorizeCount: missing.length };
+}
+
+function needsShards(next: FeedSet, groupIds: string[], perCidr: number, quota: number, unplaced: Record<IpFamily, string[]>): Notify {
+  const perNewGroup = Math.floor(quota / perCidr);
+  const more = perNewGroup > 0 ? Math.max(...FAMILIES.map((f) => Math.ceil(unplaced[f].length / perNewGroup))) : Number.NaN;
+  if (!Number.isFinite(more)) {
+    return feedRejectedNotice({
+      feed: next.feed,
+      set: next,
+      summary: `quota ${quota} < ${perCidr} port ranges`,
+      detail: `one CIDR needs ${perCidr} rules (one per port range) but rulesPerGroupQuota is ${quota}.`,
+      reason: `${next.feed} feed cannot fit any group`,
+    });
+  }
+  const missing = FAMILIES.filter((f) => unplaced[f].length > 0).map((f) => `${unplaced[f].length} ${FAMILY_NAME[f]} ranges`).join(' and ');
+  return feedNeedsShardsNotice({
+    set: next,
+    groupIds,
+    more,
+    detail:
+      `${missing} do not fit in ${groupIds.join(', ')} (quota ${quota} inbound rules per family per group, ${perCidr} rule(s) per range; ` +
+      `a new group holds ${perNewGroup} ranges).`,
+    reason: `${next.feed} feed needs ${more} more shard group(s) beside ${groupIds.join(', ')}`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// All targets of one feed
+
+export interface ObservedFeedTargets {
+  /** The configured prefix lists, as observed. */
+  prefixLists: ObservedPrefixList[];
+  /** Candidate groups: those listed by ID and those tagged with the feed. */
+  groups: ObservedGroup[];
+  prefixListMaxEntries?: Record<string, number>;
+}
+
+/**
+ * Plans every target of the feed. Safety is judged against each target, but the verdict is the
+ * feed's: if any target finds it unbelievable, nothing at all is applied and one notify says why.
+ */
+export function planFeed(next: FeedSet, observed: ObservedFeedTargets, settings: FeedSettings): Action[] {
+  if (!settings[next.feed].enabled) return [{ type: 'ignore', reason: `the ${next.feed} feed is disabled (feeds.${next.feed}.enabled)` }];
+
+  const problems: Notify[] = [];
+  const prefixLists: ObservedPrefixList[] = [];
+  for (const family of FAMILIES) {
+    const id = settings.targets.prefixLists[next.feed][family];
+    if (!id) continue;
+    const pl = observed.prefixLists.find((p) => p.prefixListId === id);
+    const wrong = !pl ? 'was not found' : pl.addressFamily !== FAMILY_NAME[family] ? `is ${pl.addressFamily}, configured as ${family}` : undefined;
+    if (wrong || !pl) {
+      problems.push(
+        feedRejectedNotice({
+          feed: next.feed,
+          set: next,
+          summary: `prefix list ${id} ${pl ? 'wrong family' : 'not found'}`,
+          detail: `feeds.targets.prefixLists.${next.feed}.${family} = ${id} ${wrong ?? ''}.`,
+          target: id,
+          reason: `${next.feed} feed target ${id} unusable`,
+        }),
+      );
+      continue;
+    }
+    prefixLists.push(pl);
+  }
+
+  const sgOpts: SecurityGroupPlanOptions = observed.prefixListMaxEntries ? { prefixListMaxEntries: observed.prefixListMaxEntries } : {};
+  const sgWanted = selectFeedGroups(next.feed, observed.groups, settings).length > 0 || settings.targets.securityGroups.groupIds[next.feed].length > 0;
+  if (prefixLists.length === 0 && !sgWanted) {
+    return problems.length > 0 ? problems : [{ type: 'ignore', reason: `no target for the ${next.feed} feed (no prefix list configured, no group listed or tagged)` }];
+  }
+
+  // The feed-level verdict: every target that would change must find the feed believable.
+  const failures: { target: string; verdict: Extract<SafetyVerdict, { ok: false }> }[] = [];
+  for (const pl of prefixLists) {
+    if (pl.tags[FEED_HASH_TAG] === next.hash) continue;
+    const verdict = checkFeedSafety(next, previousOfPrefixList(pl), settings);
+    if (!verdict.ok) failures.push({ target: pl.prefixListId, verdict });
+  }
+  if (sgWanted) {
+    const ctx = securityGroupContext(next, observed.groups, settings);
+    if (ctx.targets.length > 0 && !ctx.targets.every((t) => t.group.tags[FEED_HASH_TAG] === ctx.layoutHash)) {
+      const verdict = checkFeedSafety(next, ctx.previous, settings);
+      if (!verdict.ok) failures.push({ target: ctx.targets.map((t) => t.group.groupId).join(', '), verdict });
+    }
+  }
+  const first = failures[0];
+  if (first) {
+    const detail = failures.map((f) => `${f.target}: ${f.verdict.detail}`).join('\n');
+    return [
+      feedRejectedNotice({
+        feed: next.feed,
+        set: next,
+        summary: first.verdict.summary,
+        detail,
+        target: failures.length === 1 && !first.target.includes(',') ? first.target : undefined,
+        reason: `${next.feed} feed rejected (${first.verdict.code}): nothing applied`,
+      }),
+    ];
+  }
+
+  const actions: Action[] = [...problems];
+  for (const pl of prefixLists) actions.push(...planPrefixList(next, pl, settings));
+  if (sgWanted) actions.push(...planSecurityGroups(next, observed.groups, settings, sgOpts));
+  return actions;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function unchanged(detail: string): Action {
+  return { type: 'ignore', reason: `unchanged: ${detail}` };
+}
+
+function rejectedNotice(next: FeedSet, verdict: Extract<SafetyVerdict, { ok: false }>, target: string | undefined): Notify {
+  return feedRejectedNotice({
+    feed: next.feed,
+    set: next,
+    summary: verdict.summary,
+    detail: verdict.detail,
+    target,
+    reason: `${next.feed} feed rejected (${verdict.code})${target ? ` for ${target}` : ''}: nothing applied`,
+  });
+}
+
+function appliedTags(next: FeedSet, hash: string): Record<string, string> {
+  return next.syncToken === undefined ? { [FEED_HASH_TAG]: hash } : { [FEED_HASH_TAG]: hash, [FEED_SYNC_TOKEN_TAG]: next.syncToken };
+}
+
+function ruleKey(protocol: string, from: number | undefined, to: number | undefined, cidr: string): string {
+  const proto = protocol === '6' ? 'tcp' : protocol.toLowerCase();
+  return `${proto}|${from ?? ''}|${to ?? ''}|${cidr}`;
+}
+
+/** Sorted unique ports merged into ranges: [443, 80, 8443, 8444] -> 80, 443, 8443-8444. */
+export function portRanges(ports: readonly number[]): PortRange[] {
+  const sorted = [...new Set(ports)].sort((a, b) => a - b);
+  const ranges: PortRange[] = [];
+  for (const port of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last && last.to + 1 === port) last.to = port;
+    else ranges.push({ from: port, to: port });
+  }
+  return ranges;
+}
+
+/** "80,443" -> ranges; undefined when any part is not a port 1-65535. */
+export function parsePortsTag(value: string): PortRange[] | undefined {
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.length === 0 || parts.some((p) => !/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535)) return undefined;
+  return portRanges(parts.map(Number));
+}
+
+function portsText(ports: readonly PortRange[]): string {
+  return ports.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(',');
+}
+
+function describeRules(rules: readonly ManagedRule[]): string {
+  const shown = rules.slice(0, 5).map((m) => `${m.cidr} ${m.rule.fromPort ?? ''}${m.rule.toPort !== m.rule.fromPort ? `-${m.rule.toPort ?? ''}` : ''}`);
+  return rules.length > 5 ? `${shown.join(', ')}, +${rules.length - 5} more` : shown.join(', ');
+}
+
+function sortByCidr(cidrs: string[]): string[] {
+  return cidrs
+    .map((text) => ({ text, parsed: parseCidr(text) }))
+    .sort((a, b) => (a.parsed && b.parsed ? compareCidrs(a.parsed, b.parsed) : cmp(a.text, b.text)))
+    .map((c) => c.text);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

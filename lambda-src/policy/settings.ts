@@ -1,0 +1,42 @@
+// Settings: one JSON document (camelCase), validated once. The Lambda reads it from the
+// SG_GUARDIAN_CONFIG environment variable (Terraform writes it with jsonencode); the CLI from
+// --config file.json or the same variable. Absent sections take safe defaults.
+import { z } from 'zod';
+import { DecodeError } from '../core/model.js';
+import { fromZod } from '../events/zod-error.js';
+import { DriftSettingsSchema } from './drift-settings.js';
+import { FeedSettingsSchema } from './feed-settings.js';
+import { WorldOpenSettingsSchema } from './world-open-settings.js';
+
+export const SettingsSchema = z
+  .object({
+    /** Decide and notify, but make no mutating EC2 call. */
+    dryRun: z.boolean().default(false),
+    /** The Lambda's own role ARN: always allowed, so nothing it does can trigger itself. */
+    selfRoleArn: z.string().optional(),
+    notifications: z
+      .object({ topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'must be an SNS topic ARN').optional() })
+      .strict()
+      .default({}),
+    drift: DriftSettingsSchema,
+    feeds: FeedSettingsSchema,
+    worldOpen: WorldOpenSettingsSchema,
+  })
+  .strict();
+
+export type Settings = z.infer<typeof SettingsSchema>;
+
+/** Parses settings JSON text; errors name the offending key (e.g. "drift.allowedPrincipalArns[0]"). */
+export function parseSettings(text: string | undefined, source = 'SG_GUARDIAN_CONFIG'): Settings {
+  let raw: unknown = {};
+  if (text !== undefined && text.trim() !== '') {
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new DecodeError(`is not valid JSON (${(err as Error).message})`, source);
+    }
+  }
+  const parsed = SettingsSchema.safeParse(raw);
+  if (!parsed.success) throw fromZod(parsed.error, source);
+  return parsed.data;
+}

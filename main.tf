@@ -1,0 +1,130 @@
+# sg-guardian: wires one Lambda to the events that matter for security groups.
+# Each capability adds its triggers and least-privilege IAM statements; see README (Architecture).
+data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  sg_arn_prefix = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:security-group"
+
+  tags = merge({ "sg-guardian:module" = var.name }, var.tags)
+
+  kms_key_arn = var.kms_key_arn != null ? var.kms_key_arn : module.kms_key[0].key_arn
+
+  # The settings document the Lambda validates at start (lambda-src/policy/settings.ts).
+  config = {
+    dryRun        = var.dry_run
+    notifications = { topicArn = module.notifications.topic_arn }
+    drift = merge(
+      {
+        enabled              = var.enable_drift_guard
+        guardedGroupIds      = var.drift_guarded_group_ids
+        guardEgress          = var.drift_guard_egress
+        allowedPrincipalArns = var.drift_allowed_principal_arns
+      },
+      var.drift_guard_tag == null ? {} : { guardTag = var.drift_guard_tag },
+    )
+  }
+
+  drift_mutations = ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"]
+
+  # Revert rights only where the guard acts: the listed groups, the tagged groups, or (explicit opt-in) all.
+  drift_statements = !var.enable_drift_guard ? [] : concat(
+    length(var.drift_guarded_group_ids) == 0 ? [] : [{
+      sid        = "DriftRevertGuardedGroups"
+      actions    = local.drift_mutations
+      resources  = [for id in var.drift_guarded_group_ids : "${local.sg_arn_prefix}/${id}"]
+      conditions = []
+    }],
+    var.drift_guard_tag == null ? [] : [{
+      sid        = "DriftRevertTaggedGroups"
+      actions    = local.drift_mutations
+      resources  = ["${local.sg_arn_prefix}/*"]
+      conditions = [{ test = "StringEquals", variable = "aws:ResourceTag/${var.drift_guard_tag.key}", values = [var.drift_guard_tag.value] }]
+    }],
+    !var.drift_guard_all_groups ? [] : [{
+      sid        = "DriftRevertAllGroups"
+      actions    = local.drift_mutations
+      resources  = ["${local.sg_arn_prefix}/*"]
+      conditions = []
+    }],
+  )
+
+  policy_statements = concat([
+    {
+      sid        = "ReadSecurityGroups"
+      actions    = ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeManagedPrefixLists", "ec2:GetManagedPrefixListEntries"]
+      resources  = ["*"] # Describe* calls support no resource-level permissions
+      conditions = []
+    },
+    {
+      sid        = "Notify"
+      actions    = ["sns:Publish"]
+      resources  = [module.notifications.topic_arn]
+      conditions = []
+    },
+  ], local.drift_statements)
+}
+
+module "kms_key" {
+  source = "./modules/kms-key"
+  count  = var.kms_key_arn == null ? 1 : 0
+
+  name = var.name
+  tags = local.tags
+}
+
+module "notifications" {
+  source = "./modules/notifications"
+
+  name           = var.name
+  topic_arn      = var.notifications_topic_arn
+  kms_key_arn    = local.kms_key_arn
+  publisher_arns = [module.function.role_arn]
+  subscriptions  = var.notifications_subscriptions
+  tags           = local.tags
+}
+
+module "function" {
+  source = "./modules/function"
+
+  name                 = var.name
+  bundle_path          = "${path.module}/dist/handler.mjs"
+  config               = local.config
+  runtime              = var.lambda_runtime
+  architecture         = var.lambda_architecture
+  memory_size          = var.lambda_memory_size
+  timeout              = var.lambda_timeout
+  reserved_concurrency = var.lambda_reserved_concurrency
+  log_retention_days   = var.lambda_log_retention_days
+  tracing_mode         = var.lambda_tracing_mode
+  kms_key_arn          = local.kms_key_arn
+  policy_statements    = local.policy_statements
+  tags                 = local.tags
+}
+
+module "drift_rules" {
+  source = "./modules/drift-rules"
+  count  = var.enable_drift_guard ? 1 : 0
+
+  name                         = "${var.name}-drift"
+  function_arn                 = module.function.function_arn
+  function_name                = module.function.function_name
+  dead_letter_queue_arn        = module.function.dead_letter_queue_arn
+  dead_letter_queue_url        = module.function.dead_letter_queue_url
+  maximum_retry_attempts       = var.drift_event_retry_attempts
+  maximum_event_age_in_seconds = var.drift_event_max_age_seconds
+  tags                         = local.tags
+}
+
+module "trail" {
+  source = "./modules/trail"
+  count  = var.create_trail ? 1 : 0
+
+  name                    = "${var.name}-trail"
+  kms_key_arn             = local.kms_key_arn
+  enable_logging          = var.trail_enable_logging
+  cloudwatch_logs_enabled = var.trail_cloudwatch_logs_enabled
+  log_retention_days      = var.lambda_log_retention_days
+  tags                    = local.tags
+}

@@ -1,0 +1,66 @@
+# EventBridge → Lambda for security-group API calls recorded by CloudTrail. EventBridge receives
+# management events from any trail logging in the region (or the one modules/trail creates).
+locals {
+  event_pattern = {
+    source        = ["aws.ec2"]
+    "detail-type" = ["AWS API Call via CloudTrail"]
+    detail = {
+      eventSource = ["ec2.amazonaws.com"]
+      eventName   = var.event_names
+    }
+  }
+}
+
+resource "aws_cloudwatch_event_rule" "this" {
+  name          = var.name
+  description   = "sg-guardian: security-group rule changes (CloudTrail) to the drift guard"
+  event_pattern = jsonencode(local.event_pattern)
+  state         = var.enabled ? "ENABLED" : "DISABLED"
+  tags          = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "this" {
+  rule      = aws_cloudwatch_event_rule.this.name
+  target_id = "sg-guardian"
+  arn       = var.function_arn
+
+  retry_policy {
+    maximum_event_age_in_seconds = var.maximum_event_age_in_seconds
+    maximum_retry_attempts       = var.maximum_retry_attempts
+  }
+
+  dead_letter_config {
+    arn = var.dead_letter_queue_arn
+  }
+}
+
+resource "aws_lambda_permission" "this" {
+  statement_id  = "AllowEventBridge-${var.name}"
+  action        = "lambda:InvokeFunction"
+  function_name = var.function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.this.arn
+}
+
+# EventBridge must be allowed to put undeliverable events into the (KMS-encrypted) dead-letter queue.
+data "aws_iam_policy_document" "dlq" {
+  statement {
+    sid       = "EventBridgeDeadLetters"
+    actions   = ["sqs:SendMessage"]
+    resources = [var.dead_letter_queue_arn]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.this.arn]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "dlq" {
+  queue_url = var.dead_letter_queue_url
+  policy    = data.aws_iam_policy_document.dlq.json
+}

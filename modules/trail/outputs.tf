@@ -1,0 +1,9 @@
+output "trail_arn" {
+  description = "ARN of the trail."
+  value       = try(aws_cloudtrail.this.arn, null)
+}
+
+output "bucket_name" {
+  description = "Bucket holding the trail's logs."
+  value       = try(aws_s3_bucket.this.id, null)
+}

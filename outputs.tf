@@ -1,0 +1,59 @@
+output "function_name" {
+  description = "Name of the sg-guardian Lambda function."
+  value       = try(module.function.function_name, null)
+}
+
+output "function_arn" {
+  description = "ARN of the sg-guardian Lambda function."
+  value       = try(module.function.function_arn, null)
+}
+
+output "function_role_arn" {
+  description = "ARN of the function's role: always allowed, so its own changes never trigger it."
+  value       = try(module.function.role_arn, null)
+}
+
+output "log_group_name" {
+  description = "CloudWatch Logs group of the function."
+  value       = try(module.function.log_group_name, null)
+}
+
+output "dead_letter_queue_arn" {
+  description = "Dead-letter queue for events the function could not process."
+  value       = try(module.function.dead_letter_queue_arn, null)
+}
+
+output "notifications_topic_arn" {
+  description = "SNS topic sg-guardian publishes its notifications to."
+  value       = try(module.notifications.topic_arn, null)
+}
+
+output "kms_key_arn" {
+  description = "KMS key encrypting the topic, logs, environment and queues."
+  value       = try(local.kms_key_arn, null)
+}
+
+output "drift_rule_arn" {
+  description = "EventBridge rule sending security-group changes to the drift guard."
+  value       = try(module.drift_rules[0].rule_arn, null)
+
+  precondition {
+    condition     = !var.enable_drift_guard || (var.drift_guard_all_groups ? length(var.drift_guarded_group_ids) == 0 && var.drift_guard_tag == null : length(var.drift_guarded_group_ids) > 0 || var.drift_guard_tag != null)
+    error_message = "The drift guard needs a scope: set drift_guarded_group_ids and/or drift_guard_tag, or drift_guard_all_groups = true (alone), or enable_drift_guard = false."
+  }
+}
+
+output "drift_event_pattern" {
+  description = "The drift rule's event pattern (JSON), e.g. to test it against your events."
+  value       = try(module.drift_rules[0].event_pattern, null)
+}
+
+output "trail_arn" {
+  description = "ARN of the CloudTrail trail, when create_trail is true."
+  value       = try(module.trail[0].trail_arn, null)
+}
+
+output "trail_bucket_name" {
+  description = "S3 bucket holding the created trail's logs."
+  value       = try(module.trail[0].bucket_name, null)
+}
