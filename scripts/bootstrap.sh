@@ -17,9 +17,9 @@ export TF_CLI_CONFIG_FILE="$TFRC"   # never the user's (possibly absent) global 
 TOFU_VERSION=v1.10.10            # github.com/opentofu/opentofu (only when no tofu/terraform on PATH)
 AWS_PROVIDER_VERSION=5.100.0     # hashicorp/aws: machine mirror first
 # hashicorp/aws from its Go module when no mirror holds it. The module path has no /v5 suffix, so
-# the proxy knows releases only by pseudo-version; this one is the v6.47.0 release commit line.
+# the proxy knows it only by pseudo-version: main of 2026-06-02, whose CHANGELOG heads 6.48.0.
 AWS_PROVIDER_MODULE_VERSION=v1.60.1-0.20260602190131-5f2286d6d836
-AWS_PROVIDER_BUILT_AS=6.47.0
+AWS_PROVIDER_BUILT_AS=6.48.0
 # hashicorp/archive: the 2.x tags have no /v2 module path, so the newest the Go proxy serves is 1.3.0;
 # the module only uses archive_file{type,source_file,output_path}, present since 1.x.
 ARCHIVE_PROVIDER_MODULE_VERSION=v1.3.0

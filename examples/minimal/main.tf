@@ -1,4 +1,5 @@
-# The smallest deployment: the function, its encrypted topic with one e-mail subscriber, in dry run.
+# The smallest deployment: the drift guard over groups tagged sg-guardian:guard=true, in dry run,
+# with an encrypted topic and an optional e-mail subscriber.
 provider "aws" {
   region = var.region
 }
@@ -6,8 +7,9 @@ provider "aws" {
 module "sg_guardian" {
   source = "../.."
 
-  name    = var.name
-  dry_run = true
+  name            = var.name
+  dry_run         = true
+  drift_guard_tag = { key = "sg-guardian:guard", value = "true" }
 
   notifications_subscriptions = var.notify_email == null ? [] : [{ protocol = "email", endpoint = var.notify_email }]
 

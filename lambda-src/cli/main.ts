@@ -3,7 +3,14 @@
 import fs from 'node:fs';
 import { DecodeError } from '../core/model.js';
 import { decodeEvent } from '../events/decode.js';
-import { parseSettings } from '../policy/settings.js';
+import { type Settings, parseSettings } from '../policy/settings.js';
+import type { Action } from '../core/model.js';
+import type { GuardEvent } from '../events/guard-event.js';
+import { planDrift } from '../plan/drift.js';
+import { planRemediation, planRemediationIntent } from '../plan/remediation.js';
+import { rangesFromAwsFile } from '../feeds/aws-ip-ranges.js';
+import { rangesFromCloudflare } from '../feeds/cloudflare.js';
+import { groupFromFile } from './group-file.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -24,6 +31,9 @@ export function main(argv: string[], io: Io): number {
     switch (command) {
       case 'explain':
         io.stdout(JSON.stringify(explain(rest), null, 2) + '\n');
+        return 0;
+      case 'ranges':
+        io.stdout(JSON.stringify(ranges(rest), null, 2) + '\n');
         return 0;
       case undefined:
       case '-h':
@@ -76,9 +86,80 @@ export function readJsonFile(file: string, what: string): unknown {
 function explain(args: string[]) {
   const { positional, options } = parseArgs(args, ['config', 'group-file']);
   if (positional.length !== 1) throw new UsageError('explain takes exactly one event file');
-  const configText = options.config?.[0] !== undefined ? fs.readFileSync(options.config[0], 'utf8') : process.env.SG_GUARDIAN_CONFIG;
-  const settings = parseSettings(configText, options.config?.[0] ?? 'SG_GUARDIAN_CONFIG');
+  const configFile = options.config?.[0];
+  const configText = configFile !== undefined ? readText(configFile, 'settings') : process.env.SG_GUARDIAN_CONFIG;
+  const settings = parseSettings(configText, configFile ?? 'SG_GUARDIAN_CONFIG');
   const event = decodeEvent(readJsonFile(positional[0]!, 'event'));
-  void settings;
-  return { kind: event.kind, event, actions: [] };
+  const groupFile = options['group-file']?.[0];
+  return { kind: event.kind, event: summary(event), actions: planWithoutAws(event, settings, groupFile) };
+}
+
+/** The same planners as the Lambda, with no observed state except what --group-file supplies. */
+function planWithoutAws(event: GuardEvent, settings: Settings, groupFile: string | undefined): Action[] {
+  switch (event.kind) {
+    case 'cloudtrail':
+      return planDrift(event, { settings });
+    case 'config-remediation':
+    case 'config-compliance':
+    case 'config-item': {
+      const intent = planRemediationIntent(event, settings);
+      const target = intent[0];
+      if (!groupFile || target?.type !== 'remediate-group') return intent;
+      return planRemediation(event, { settings, group: groupFromFile(readJsonFile(groupFile, 'group file'), target.groupId, groupFile) });
+    }
+    case 'ip-space-changed':
+      return [{ type: 'ignore', reason: `explain does not fetch feeds: run 'sg-guardian ranges aws --file ip-ranges.json --expect-md5 ${event.md5}' for the set the Lambda would apply (syncToken ${event.syncToken})` }];
+    case 'schedule':
+    case 'invoke':
+      return [{ type: 'ignore', reason: `a ${event.kind} event runs the feed syncs and the world-open sweep, which need AWS reads; explain shows no plan for it` }];
+  }
+}
+
+function summary(event: GuardEvent): Record<string, unknown> {
+  if (event.kind !== 'cloudtrail') return { ...event };
+  return {
+    name: event.eventName,
+    groupId: event.groupId ?? event.createdRules[0]?.groupId ?? null,
+    actor: event.actor.arn,
+    failed: event.failed ? event.failed.errorCode : false,
+    eventId: event.eventId,
+    time: event.eventTime,
+  };
+}
+
+function ranges(args: string[]) {
+  const [source, ...rest] = args;
+  if (source === 'aws') {
+    const { positional, options } = parseArgs(rest, ['file', 'expect-md5', 'service', 'region']);
+    if (positional.length || !options.file) throw new UsageError('ranges aws needs --file <ip-ranges.json>');
+    return rangesFromAwsFile(readBytes(options.file[0]!), {
+      ...(options['expect-md5'] ? { expectMd5: options['expect-md5'][0]! } : {}),
+      ...(options.service ? { services: options.service } : {}),
+      ...(options.region ? { regions: options.region } : {}),
+    });
+  }
+  if (source === 'cloudflare') {
+    const { positional, options } = parseArgs(rest, ['v4', 'v6', 'json']);
+    if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`);
+    if (options.json) return rangesFromCloudflare({ json: readJsonFile(options.json[0]!, 'Cloudflare API response') });
+    if (!options.v4 || !options.v6) throw new UsageError('ranges cloudflare needs --v4 <file> --v6 <file>, or --json <file>');
+    return rangesFromCloudflare({ v4Text: readText(options.v4[0]!, 'IPv4 list'), v6Text: readText(options.v6[0]!, 'IPv6 list') });
+  }
+  throw new UsageError(`ranges takes aws or cloudflare, not '${source ?? ''}'`);
+}
+
+function readBytes(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} ${file}: ${(err as Error).message}`);
+  }
 }

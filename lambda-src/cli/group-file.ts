@@ -1,0 +1,83 @@
+// --group-file: a saved `aws ec2 describe-security-group-rules` (rules with IDs) or
+// `describe-security-groups` output, turned into the planners' ObservedGroup. Pure.
+import { z } from 'zod';
+import type { ObservedGroup, SecurityGroupRule } from '../core/model.js';
+import { fromZod } from '../events/zod-error.js';
+
+const RuleSchema = z.object({
+  SecurityGroupRuleId: z.string(),
+  GroupId: z.string(),
+  IsEgress: z.boolean().default(false),
+  IpProtocol: z.string(),
+  FromPort: z.number().optional(),
+  ToPort: z.number().optional(),
+  CidrIpv4: z.string().optional(),
+  CidrIpv6: z.string().optional(),
+  PrefixListId: z.string().optional(),
+  ReferencedGroupInfo: z.object({ GroupId: z.string().optional() }).optional(),
+  Description: z.string().optional(),
+});
+const Range = z.object({ Description: z.string().optional() });
+const PermissionSchema = z.object({
+  IpProtocol: z.string(),
+  FromPort: z.number().optional(),
+  ToPort: z.number().optional(),
+  IpRanges: z.array(Range.extend({ CidrIp: z.string() })).default([]),
+  Ipv6Ranges: z.array(Range.extend({ CidrIpv6: z.string() })).default([]),
+  PrefixListIds: z.array(Range.extend({ PrefixListId: z.string() })).default([]),
+  UserIdGroupPairs: z.array(Range.extend({ GroupId: z.string().optional() })).default([]),
+});
+const GroupSchema = z.object({
+  GroupId: z.string(),
+  GroupName: z.string().optional(),
+  VpcId: z.string().optional(),
+  OwnerId: z.string().optional(),
+  Tags: z.array(z.object({ Key: z.string(), Value: z.string() })).default([]),
+  IpPermissions: z.array(PermissionSchema).default([]),
+  IpPermissionsEgress: z.array(PermissionSchema).default([]),
+});
+const FileSchema = z.union([
+  z.object({ SecurityGroupRules: z.array(RuleSchema) }),
+  z.object({ SecurityGroups: z.array(GroupSchema).min(1) }),
+]);
+
+export function groupFromFile(raw: unknown, groupId: string, file: string): ObservedGroup | undefined {
+  const parsed = FileSchema.safeParse(raw);
+  if (!parsed.success) throw fromZod(parsed.error, `${file}:`);
+  if ('SecurityGroupRules' in parsed.data) {
+    const rules = parsed.data.SecurityGroupRules.filter((r) => r.GroupId === groupId).map(fromRule);
+    return rules.length ? { groupId, tags: {}, rules } : undefined;
+  }
+  const g = parsed.data.SecurityGroups.find((x) => x.GroupId === groupId);
+  if (!g) return undefined;
+  // describe-security-groups has no rule IDs: number them so the plan can name each source.
+  let n = 0;
+  const rules: SecurityGroupRule[] = [];
+  for (const [direction, perms] of [['ingress', g.IpPermissions], ['egress', g.IpPermissionsEgress]] as const) {
+    for (const p of perms) {
+      const base = { groupId, direction, protocol: p.IpProtocol, ...(p.IpProtocol !== '-1' && p.FromPort !== undefined && p.FromPort !== -1 ? { fromPort: p.FromPort, toPort: p.ToPort } : {}) };
+      const id = () => `(rule ${++n}; run describe-security-group-rules for its sgr- ID)`;
+      for (const r of p.IpRanges) rules.push({ ...base, ruleId: id(), cidrIpv4: r.CidrIp, ...(r.Description ? { description: r.Description } : {}) });
+      for (const r of p.Ipv6Ranges) rules.push({ ...base, ruleId: id(), cidrIpv6: r.CidrIpv6, ...(r.Description ? { description: r.Description } : {}) });
+      for (const r of p.PrefixListIds) rules.push({ ...base, ruleId: id(), prefixListId: r.PrefixListId, ...(r.Description ? { description: r.Description } : {}) });
+      for (const r of p.UserIdGroupPairs) rules.push({ ...base, ruleId: id(), ...(r.GroupId ? { referencedGroupId: r.GroupId } : {}), ...(r.Description ? { description: r.Description } : {}) });
+    }
+  }
+  return { groupId, groupName: g.GroupName, vpcId: g.VpcId, ownerId: g.OwnerId, tags: Object.fromEntries(g.Tags.map((t) => [t.Key, t.Value])), rules };
+}
+
+function fromRule(r: z.infer<typeof RuleSchema>): SecurityGroupRule {
+  const hasPorts = r.IpProtocol !== '-1' && r.FromPort !== undefined && r.FromPort !== -1;
+  return {
+    ruleId: r.SecurityGroupRuleId,
+    groupId: r.GroupId,
+    direction: r.IsEgress ? 'egress' : 'ingress',
+    protocol: r.IpProtocol,
+    ...(hasPorts ? { fromPort: r.FromPort, toPort: r.ToPort } : {}),
+    ...(r.CidrIpv4 ? { cidrIpv4: r.CidrIpv4 } : {}),
+    ...(r.CidrIpv6 ? { cidrIpv6: r.CidrIpv6 } : {}),
+    ...(r.PrefixListId ? { prefixListId: r.PrefixListId } : {}),
+    ...(r.ReferencedGroupInfo?.GroupId ? { referencedGroupId: r.ReferencedGroupInfo.GroupId } : {}),
+    ...(r.Description ? { description: r.Description } : {}),
+  };
+}
