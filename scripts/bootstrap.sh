@@ -68,7 +68,13 @@ have time || [ -x /usr/bin/time ] || log "GNU time not found: build timings will
 # --- node dependencies -------------------------------------------------------------------------
 if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
   log "npm ci"
-  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed: is the npm registry reachable?"
+  if ! (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error 2>"$CACHE/logs/npm-ci.log"); then
+    # A registry mirror without some other-platform optional packages (rollup's) leaves them out of
+    # the lock, and npm ci then refuses; install from the same lock without rewriting it.
+    grep -q 'Missing: .* from lock file' "$CACHE/logs/npm-ci.log" || { cat "$CACHE/logs/npm-ci.log" >&2; die "npm ci failed: is the npm registry reachable?"; }
+    log "npm ci: lock lacks optional packages the registry does not serve; npm install --no-save from the same lock"
+    (cd "$ROOT" && npm install --no-save --no-audit --no-fund --loglevel=error) || die "npm install failed: is the npm registry reachable?"
+  fi
 fi
 
 # --- OpenTofu / Terraform --------------------------------------------------------------------------
