@@ -17,6 +17,7 @@ import {
   type SecurityGroupRule as SdkRule,
 } from '@aws-sdk/client-ec2';
 import type { Action, IpPermission, ObservedGroup, SecurityGroupRule } from '../core/model.js';
+import { ruleFromApi } from '../core/api-rule.js';
 
 export type Ec2 = EC2Client;
 export const createEc2 = (): Ec2 => new EC2Client({ maxAttempts: 5 });
@@ -75,22 +76,7 @@ async function describeRules(ec2: Ec2, groupIds: string[]): Promise<SecurityGrou
   return rules;
 }
 
-export function fromSdkRule(r: SdkRule): SecurityGroupRule | undefined {
-  if (!r.SecurityGroupRuleId || !r.GroupId) return undefined;
-  const hasPorts = r.FromPort !== undefined && r.FromPort !== -1 && r.IpProtocol !== '-1';
-  return {
-    ruleId: r.SecurityGroupRuleId,
-    groupId: r.GroupId,
-    direction: r.IsEgress ? 'egress' : 'ingress',
-    protocol: r.IpProtocol ?? '-1',
-    ...(hasPorts ? { fromPort: r.FromPort, toPort: r.ToPort } : {}),
-    ...(r.CidrIpv4 ? { cidrIpv4: r.CidrIpv4 } : {}),
-    ...(r.CidrIpv6 ? { cidrIpv6: r.CidrIpv6 } : {}),
-    ...(r.PrefixListId ? { prefixListId: r.PrefixListId } : {}),
-    ...(r.ReferencedGroupInfo?.GroupId ? { referencedGroupId: r.ReferencedGroupInfo.GroupId } : {}),
-    ...(r.Description ? { description: r.Description } : {}),
-  };
-}
+export const fromSdkRule = (r: SdkRule): SecurityGroupRule | undefined => ruleFromApi(r);
 
 export interface ObservedPrefixList {
   prefixListId: string;

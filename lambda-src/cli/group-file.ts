@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { ObservedGroup, SecurityGroupRule } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
+import { ruleFromApi } from '../core/api-rule.js';
 
 const RuleSchema = z.object({
   SecurityGroupRuleId: z.string(),
@@ -45,7 +46,7 @@ export function groupFromFile(raw: unknown, groupId: string, file: string): Obse
   const parsed = FileSchema.safeParse(raw);
   if (!parsed.success) throw fromZod(parsed.error, `${file}:`);
   if ('SecurityGroupRules' in parsed.data) {
-    const rules = parsed.data.SecurityGroupRules.filter((r) => r.GroupId === groupId).map(fromRule);
+    const rules = parsed.data.SecurityGroupRules.filter((r) => r.GroupId === groupId).flatMap((r) => ruleFromApi(r) ?? []);
     return rules.length ? { groupId, tags: {}, rules } : undefined;
   }
   const g = parsed.data.SecurityGroups.find((x) => x.GroupId === groupId);
@@ -64,20 +65,4 @@ export function groupFromFile(raw: unknown, groupId: string, file: string): Obse
     }
   }
   return { groupId, groupName: g.GroupName, vpcId: g.VpcId, ownerId: g.OwnerId, tags: Object.fromEntries(g.Tags.map((t) => [t.Key, t.Value])), rules };
-}
-
-function fromRule(r: z.infer<typeof RuleSchema>): SecurityGroupRule {
-  const hasPorts = r.IpProtocol !== '-1' && r.FromPort !== undefined && r.FromPort !== -1;
-  return {
-    ruleId: r.SecurityGroupRuleId,
-    groupId: r.GroupId,
-    direction: r.IsEgress ? 'egress' : 'ingress',
-    protocol: r.IpProtocol,
-    ...(hasPorts ? { fromPort: r.FromPort, toPort: r.ToPort } : {}),
-    ...(r.CidrIpv4 ? { cidrIpv4: r.CidrIpv4 } : {}),
-    ...(r.CidrIpv6 ? { cidrIpv6: r.CidrIpv6 } : {}),
-    ...(r.PrefixListId ? { prefixListId: r.PrefixListId } : {}),
-    ...(r.ReferencedGroupInfo?.GroupId ? { referencedGroupId: r.ReferencedGroupInfo.GroupId } : {}),
-    ...(r.Description ? { description: r.Description } : {}),
-  };
 }
