@@ -20,14 +20,14 @@ export const handler = async (event: unknown, context?: Context): Promise<RunRes
   settings ??= parseSettings(process.env.SG_GUARDIAN_CONFIG);
   try {
     const result = await runEvent(event, settings, { ec2, sns, log: (m, extra) => logger.info(m, extra ?? {}) });
-    const count = (s: string) => result.results.filter((r) => r.status === s && r.action.type !== 'notify').length;
+    const applied = result.results.filter((r) => r.status === 'done' && r.action.type !== 'notify').length;
+    const failed = result.results.filter((r) => r.status === 'failed');
     // EMF: what was changed (reverted / replaced / synced), what was ignored, what failed.
     metrics.addDimension('kind', result.kind);
-    metrics.addMetric('applied', MetricUnit.Count, count('done'));
+    metrics.addMetric('applied', MetricUnit.Count, applied);
     metrics.addMetric('ignored', MetricUnit.Count, result.actions.filter((a) => a.type === 'ignore').length);
-    metrics.addMetric('failed', MetricUnit.Count, result.results.filter((r) => r.status === 'failed').length);
-    logger.info('handled', { kind: result.kind, actions: result.actions.length, applied: count('done') });
-    const failed = result.results.filter((r) => r.status === 'failed');
+    metrics.addMetric('failed', MetricUnit.Count, failed.length);
+    logger.info('handled', { kind: result.kind, actions: result.actions.length, applied });
     if (failed.length > 0) {
       // Fail the invocation so the retry / dead-letter path sees it; every action is idempotent.
       throw new Error(`${failed.length} action(s) failed: ${failed.map((r) => r.detail).join('; ')}`);

@@ -14,7 +14,6 @@ import {
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
   type Filter,
-  type SecurityGroupRule as SdkRule,
 } from '@aws-sdk/client-ec2';
 import type { Action, IpPermission, ObservedGroup, SecurityGroupRule } from '../core/model.js';
 import { ruleFromApi } from '../core/api-rule.js';
@@ -68,15 +67,13 @@ async function describeRules(ec2: Ec2, groupIds: string[]): Promise<SecurityGrou
       new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: groupIds }], NextToken, MaxResults: 1000 }),
     );
     for (const r of page.SecurityGroupRules ?? []) {
-      const rule = fromSdkRule(r);
+      const rule = ruleFromApi(r);
       if (rule) rules.push(rule);
     }
     NextToken = page.NextToken;
   } while (NextToken);
   return rules;
 }
-
-export const fromSdkRule = (r: SdkRule): SecurityGroupRule | undefined => ruleFromApi(r);
 
 export interface ObservedPrefixList {
   prefixListId: string;

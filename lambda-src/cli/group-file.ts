@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { ObservedGroup, SecurityGroupRule } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
-import { ruleFromApi } from '../core/api-rule.js';
+import { type ApiSecurityGroupRule, ruleFromApi } from '../core/api-rule.js';
 
 const RuleSchema = z.object({
   SecurityGroupRuleId: z.string(),
@@ -54,14 +54,26 @@ export function groupFromFile(raw: unknown, groupId: string, file: string): Obse
   // describe-security-groups has no rule IDs: number them so the plan can name each source.
   let n = 0;
   const rules: SecurityGroupRule[] = [];
-  for (const [direction, perms] of [['ingress', g.IpPermissions], ['egress', g.IpPermissionsEgress]] as const) {
+  for (const [IsEgress, perms] of [[false, g.IpPermissions], [true, g.IpPermissionsEgress]] as const) {
     for (const p of perms) {
-      const base = { groupId, direction, protocol: p.IpProtocol, ...(p.IpProtocol !== '-1' && p.FromPort !== undefined && p.FromPort !== -1 ? { fromPort: p.FromPort, toPort: p.ToPort } : {}) };
-      const id = () => `(rule ${++n}; run describe-security-group-rules for its sgr- ID)`;
-      for (const r of p.IpRanges) rules.push({ ...base, ruleId: id(), cidrIpv4: r.CidrIp, ...(r.Description ? { description: r.Description } : {}) });
-      for (const r of p.Ipv6Ranges) rules.push({ ...base, ruleId: id(), cidrIpv6: r.CidrIpv6, ...(r.Description ? { description: r.Description } : {}) });
-      for (const r of p.PrefixListIds) rules.push({ ...base, ruleId: id(), prefixListId: r.PrefixListId, ...(r.Description ? { description: r.Description } : {}) });
-      for (const r of p.UserIdGroupPairs) rules.push({ ...base, ruleId: id(), ...(r.GroupId ? { referencedGroupId: r.GroupId } : {}), ...(r.Description ? { description: r.Description } : {}) });
+      const sources: ApiSecurityGroupRule[] = [
+        ...p.IpRanges.map((r) => ({ CidrIpv4: r.CidrIp, Description: r.Description })),
+        ...p.Ipv6Ranges.map((r) => ({ CidrIpv6: r.CidrIpv6, Description: r.Description })),
+        ...p.PrefixListIds.map((r) => ({ PrefixListId: r.PrefixListId, Description: r.Description })),
+        ...p.UserIdGroupPairs.map((r) => ({ ReferencedGroupInfo: { GroupId: r.GroupId }, Description: r.Description })),
+      ];
+      for (const source of sources) {
+        const rule = ruleFromApi({
+          ...source,
+          SecurityGroupRuleId: `(rule ${++n}; run describe-security-group-rules for its sgr- ID)`,
+          GroupId: groupId,
+          IsEgress,
+          IpProtocol: p.IpProtocol,
+          FromPort: p.FromPort,
+          ToPort: p.ToPort,
+        });
+        if (rule) rules.push(rule);
+      }
     }
   }
   return { groupId, groupName: g.GroupName, vpcId: g.VpcId, ownerId: g.OwnerId, tags: Object.fromEntries(g.Tags.map((t) => [t.Key, t.Value])), rules };

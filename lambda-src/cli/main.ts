@@ -70,12 +70,7 @@ export function parseArgs(args: string[], flags: string[]): { positional: string
 }
 
 export function readJsonFile(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${what} ${file}: ${(err as Error).message}`);
-  }
+  const text = readText(file, what);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
@@ -132,7 +127,7 @@ function ranges(args: string[]) {
   if (source === 'aws') {
     const { positional, options } = parseArgs(rest, ['file', 'expect-md5', 'service', 'region']);
     if (positional.length || !options.file) throw new UsageError('ranges aws needs --file <ip-ranges.json>');
-    return rangesFromAwsFile(readBytes(options.file[0]!), {
+    return rangesFromAwsFile(readBytes(options.file[0]!, 'ip-ranges file'), {
       ...(options['expect-md5'] ? { expectMd5: options['expect-md5'][0]! } : {}),
       ...(options.service ? { services: options.service } : {}),
       ...(options.region ? { regions: options.region } : {}),
@@ -148,18 +143,14 @@ function ranges(args: string[]) {
   throw new UsageError(`ranges takes aws or cloudflare, not '${source ?? ''}'`);
 }
 
-function readBytes(file: string): Buffer {
+function readBytes(file: string, what: string): Buffer {
   try {
     return fs.readFileSync(file);
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+    throw new UsageError(`cannot read ${what} ${file}: ${(err as Error).message}`);
   }
 }
 
 function readText(file: string, what: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${what} ${file}: ${(err as Error).message}`);
-  }
+  return readBytes(file, what).toString('utf8');
 }
