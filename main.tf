@@ -15,6 +15,8 @@ locals {
   config = {
     dryRun        = var.dry_run
     notifications = { topicArn = module.notifications.topic_arn }
+    feeds         = local.feeds_config
+    worldOpen     = local.world_open_config
     drift = merge(
       {
         enabled              = var.enable_drift_guard
@@ -63,7 +65,10 @@ locals {
       resources  = [module.notifications.topic_arn]
       conditions = []
     },
-  ], local.drift_statements)
+  ], local.drift_statements, local.feeds_statements, local.world_open_statements)
+
+  # One daily (by default) schedule drives everything periodic: the feed syncs and the world-open sweep.
+  schedule_enabled = anytrue([local.feeds_scheduled, local.world_open_sweep])
 }
 
 module "kms_key" {
@@ -111,7 +116,6 @@ module "drift_rules" {
   function_arn                 = module.function.function_arn
   function_name                = module.function.function_name
   dead_letter_queue_arn        = module.function.dead_letter_queue_arn
-  dead_letter_queue_url        = module.function.dead_letter_queue_url
   maximum_retry_attempts       = var.drift_event_retry_attempts
   maximum_event_age_in_seconds = var.drift_event_max_age_seconds
   tags                         = local.tags
@@ -127,4 +131,71 @@ module "trail" {
   cloudwatch_logs_enabled = var.trail_cloudwatch_logs_enabled
   log_retention_days      = var.lambda_log_retention_days
   tags                    = local.tags
+}
+
+module "schedule" {
+  source = "./modules/schedule"
+  count  = local.schedule_enabled ? 1 : 0
+
+  name                  = "${var.name}-schedule"
+  schedule_expression   = var.schedule_expression
+  function_arn          = module.function.function_arn
+  function_name         = module.function.function_name
+  dead_letter_queue_arn = module.function.dead_letter_queue_arn
+  tags                  = local.tags
+}
+
+# EventBridge may put undeliverable events into the (KMS-encrypted) dead-letter queue, but only
+# those of this module's rules. One policy per queue, so it is assembled here from every rule.
+locals {
+  event_rule_arns = compact(concat(
+    [for m in module.drift_rules : m.rule_arn],
+    [for m in module.schedule : m.rule_arn],
+    local.world_open_event_rule_arns,
+  ))
+  # Known at plan time (the ARNs are not): which rules exist.
+  any_event_rule = anytrue([var.enable_drift_guard, local.schedule_enabled, local.world_open_event_rule])
+}
+
+data "aws_iam_policy_document" "dead_letters" {
+  count = local.any_event_rule ? 1 : 0
+
+  statement {
+    sid       = "EventBridgeDeadLetters"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.function.dead_letter_queue_arn]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = local.event_rule_arns
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "dead_letters" {
+  count = local.any_event_rule ? 1 : 0
+
+  queue_url = module.function.dead_letter_queue_url
+  policy    = data.aws_iam_policy_document.dead_letters[0].json
+}
+
+# ---- CDN allow-lists (feeds): CloudFront via AmazonIpSpaceChanged, Cloudflare on the schedule ----
+locals {
+  feeds_config     = { aws = { enabled = false }, cloudflare = { enabled = false } }
+  feeds_statements = []
+  feeds_scheduled  = false
+}
+
+# ---- World-open remediation: AWS Config rule -> remediation / compliance events -> Lambda ----
+locals {
+  world_open_config     = { enabled = false }
+  world_open_statements = []
+  world_open_sweep      = false
+  # EventBridge rules of this capability that target the function (their dead letters are admitted).
+  world_open_event_rule_arns = []
+  world_open_event_rule      = false
 }

@@ -57,3 +57,12 @@ output "trail_bucket_name" {
   description = "S3 bucket holding the created trail's logs."
   value       = try(module.trail[0].bucket_name, null)
 }
+
+output "schedule_rule_arn" {
+  description = "EventBridge schedule rule driving the feed syncs and the world-open sweep (null when nothing needs it)."
+  value       = try(module.schedule[0].rule_arn, null)
+}
+
+# ---- CDN allow-lists (feeds) ----
+
+# ---- World-open remediation ----

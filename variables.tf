@@ -174,6 +174,21 @@ variable "lambda_tracing_mode" {
   default     = "Active"
 }
 
+variable "schedule_expression" {
+  description = "When the periodic work runs (the Cloudflare feed sync, the AWS feed safety-net sync, the world-open sweep): an EventBridge rate() or cron() expression. Created only when something needs it."
+  type        = string
+  default     = "rate(1 day)"
+
+  validation {
+    condition     = can(regex("^(rate\\(\\d+ (minute|minutes|hour|hours|day|days)\\)|cron\\(.+\\))$", var.schedule_expression))
+    error_message = "schedule_expression must be an EventBridge rate(...) or cron(...) expression, e.g. \"rate(1 day)\"."
+  }
+}
+
+# ---- CDN allow-lists (feeds) ----
+
+# ---- World-open remediation ----
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

@@ -41,26 +41,3 @@ resource "aws_lambda_permission" "this" {
   principal     = "events.amazonaws.com"
   source_arn    = aws_cloudwatch_event_rule.this.arn
 }
-
-# EventBridge must be allowed to put undeliverable events into the (KMS-encrypted) dead-letter queue.
-data "aws_iam_policy_document" "dlq" {
-  statement {
-    sid       = "EventBridgeDeadLetters"
-    actions   = ["sqs:SendMessage"]
-    resources = [var.dead_letter_queue_arn]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.this.arn]
-    }
-  }
-}
-
-resource "aws_sqs_queue_policy" "dlq" {
-  queue_url = var.dead_letter_queue_url
-  policy    = data.aws_iam_policy_document.dlq.json
-}

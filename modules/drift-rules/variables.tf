@@ -46,11 +46,6 @@ variable "dead_letter_queue_arn" {
   type        = string
 }
 
-variable "dead_letter_queue_url" {
-  description = "URL of the same queue (for its policy)."
-  type        = string
-}
-
 variable "maximum_retry_attempts" {
   description = "EventBridge retries before the dead-letter queue."
   type        = number
