@@ -6,7 +6,10 @@ import { z } from 'zod';
 const PrefixListId = z.string().regex(/^pl-[0-9a-f]{8,17}$/, 'must be a prefix list ID (pl- and 8 or 17 hex digits)');
 const GroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group ID (sg- and 8 or 17 hex digits)');
 const Port = z.number().int().min(1, 'must be a port 1-65535').max(65535, 'must be a port 1-65535');
-const HttpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'must be an https:// URL');
+// https only; plain http just for loopback, so tests (and local mirrors) can serve the feeds.
+const HttpsUrl = z
+  .string()
+  .regex(/^(https:\/\/[^\s/]+|http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?)(\/\S*)?$/, 'must be an https:// URL (http:// only for 127.0.0.1, localhost or [::1])');
 const TagKey = z.string().min(1).max(128);
 
 const PrefixListTargets = z
@@ -28,6 +31,8 @@ export const FeedSettingsSchema = z
         networkBorderGroups: z.array(z.string().min(1)).min(1).optional(),
         /** Where to fetch ip-ranges.json; the notice's own url is informational (anyone who can invoke the Lambda could forge it). */
         url: HttpsUrl.default('https://ip-ranges.amazonaws.com/ip-ranges.json'),
+        /** Also sync on the schedule: a safety net for a missed AmazonIpSpaceChanged notice (the hash makes it cheap). */
+        syncOnSchedule: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

@@ -115,6 +115,8 @@ export const WorldOpenSettingsSchema = z
   .object({
     /** Remediate world-open ingress at all (Config events and the sweep). */
     enabled: z.boolean().default(true),
+    /** On the schedule, also sweep every group in scope (catches a missed Config notification). */
+    sweep: z.boolean().default(true),
     /** The Config rule whose findings are acted on; events naming another rule are ignored. */
     configRuleName: z.string().min(1).max(128).default(DEFAULT_WORLD_OPEN_CONFIG_RULE),
     /** Ports that may stay open to the world, as the managed rule vpc-sg-open-only-to-authorized-ports takes them. */

@@ -6,7 +6,7 @@ import { parseSettings } from '../../lambda-src/policy/settings.js';
 describe('FeedSettingsSchema', () => {
   it('an empty section takes every default (inner defaults included)', () => {
     expect(FeedSettingsSchema.parse(undefined)).toEqual({
-      aws: { enabled: false, services: ['CLOUDFRONT_ORIGIN_FACING'], url: 'https://ip-ranges.amazonaws.com/ip-ranges.json' },
+      aws: { enabled: false, services: ['CLOUDFRONT_ORIGIN_FACING'], url: 'https://ip-ranges.amazonaws.com/ip-ranges.json', syncOnSchedule: true },
       cloudflare: { enabled: false, ipv4Url: 'https://www.cloudflare.com/ips-v4', ipv6Url: 'https://www.cloudflare.com/ips-v6' },
       targets: {
         prefixLists: { aws: {}, cloudflare: {} },
@@ -41,6 +41,11 @@ describe('FeedSettingsSchema', () => {
     expect(s.aws.url).toBe('https://ip-ranges.amazonaws.com/ip-ranges.json');
   });
 
+  it('accepts plain http only on loopback (tests and local mirrors serve the feeds there)', () => {
+    const s = FeedSettingsSchema.parse({ aws: { url: 'http://127.0.0.1:8080/ip-ranges.json' }, cloudflare: { ipv4Url: 'http://localhost/v4', ipv6Url: 'http://[::1]:9/v6' } });
+    expect([s.aws.url, s.cloudflare.ipv4Url, s.cloudflare.ipv6Url]).toEqual(['http://127.0.0.1:8080/ip-ranges.json', 'http://localhost/v4', 'http://[::1]:9/v6']);
+  });
+
   it.each([
     ['a typo', { maxShrinkPercnt: 10 }, 'maxShrinkPercnt'],
     ['a bad prefix list ID', { targets: { prefixLists: { aws: { ipv4: 'sg-0123456789abcdef0' } } } }, 'targets.prefixLists.aws.ipv4'],
@@ -54,6 +59,7 @@ describe('FeedSettingsSchema', () => {
     ['a lowercase service', { aws: { services: ['cloudfront'] } }, 'aws.services.0'],
     ['no services', { aws: { services: [] } }, 'aws.services'],
     ['an http URL', { cloudflare: { ipv4Url: 'http://www.cloudflare.com/ips-v4' } }, 'cloudflare.ipv4Url'],
+    ['an http URL on a host that only looks local', { aws: { url: 'http://127.0.0.1.example.com/ip-ranges.json' } }, 'aws.url'],
     ['a feed name as prefix list key', { targets: { prefixLists: { fastly: {} } } }, 'targets.prefixLists'],
   ])('refuses %s at %s', (_what, input, path) => {
     const parsed = FeedSettingsSchema.safeParse(input);

@@ -103,6 +103,7 @@ describe('WorldOpenSettingsSchema', () => {
   it('an empty settings document gets every default', () => {
     expect(parseSettings('{}').worldOpen).toEqual({
       enabled: true,
+      sweep: true,
       configRuleName: 'sg-guardian-vpc-sg-open-only-to-authorized-ports',
       authorizedTcpPorts: ['443'],
       authorizedUdpPorts: [],
