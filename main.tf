@@ -185,9 +185,129 @@ resource "aws_sqs_queue_policy" "dead_letters" {
 
 # ---- CDN allow-lists (feeds): CloudFront via AmazonIpSpaceChanged, Cloudflare on the schedule ----
 locals {
-  feeds_config     = { aws = { enabled = false }, cloudflare = { enabled = false } }
-  feeds_statements = []
-  feeds_scheduled  = false
+  feed_names = [for feed, on in { aws = var.enable_cloudfront_feed, cloudflare = var.enable_cloudflare_feed } : feed if on]
+
+  # Prefix-list mode: per enabled feed, the families to create and their sizes (known at plan time).
+  feed_prefix_list_sizes = !var.feed_prefix_lists ? {} : {
+    for feed in local.feed_names : feed => { for family, n in var.feed_prefix_list_max_entries[feed] : family => n if n > 0 }
+  }
+  feed_prefix_list_arns = flatten([for feed, sizes in local.feed_prefix_list_sizes : [for family in keys(sizes) : module.feed_prefix_lists[feed].arns[family]]])
+
+  # The feeds section of the settings (lambda-src/policy/feed-settings.ts); unset optional keys are omitted.
+  feeds_config = {
+    aws = merge(
+      {
+        enabled        = var.enable_cloudfront_feed
+        services       = var.cloudfront_feed_services
+        url            = var.cloudfront_feed_url
+        syncOnSchedule = var.cloudfront_feed_sync_on_schedule
+      },
+      var.cloudfront_feed_regions == null ? {} : { regions = var.cloudfront_feed_regions },
+      var.cloudfront_feed_network_border_groups == null ? {} : { networkBorderGroups = var.cloudfront_feed_network_border_groups },
+    )
+    cloudflare = merge(
+      {
+        enabled = var.enable_cloudflare_feed
+        ipv4Url = var.cloudflare_ipv4_url
+        ipv6Url = var.cloudflare_ipv6_url
+      },
+      var.cloudflare_api_url == null ? {} : { apiUrl = var.cloudflare_api_url },
+    )
+    targets = {
+      prefixLists = {
+        for feed in ["aws", "cloudflare"] : feed => {
+          for family, n in lookup(local.feed_prefix_list_sizes, feed, {}) : family => module.feed_prefix_lists[feed].ids[family]
+        }
+      }
+      securityGroups = {
+        groupIds           = { aws = var.feed_security_group_ids.aws, cloudflare = var.feed_security_group_ids.cloudflare }
+        tagKey             = var.feed_tag_key
+        ports              = var.feed_ports
+        rulesPerGroupQuota = var.feed_rules_per_group_quota
+      }
+    }
+    maxShrinkPercent = var.feed_max_shrink_percent
+  }
+
+  # Cloudflare has no notice; the CloudFront feed syncs on the schedule as a safety net (opt-out).
+  feeds_scheduled = var.enable_cloudflare_feed || (var.enable_cloudfront_feed && var.cloudfront_feed_sync_on_schedule)
+
+  # The function may set only the two tags recording what it applied, never the selection tag.
+  feed_applied_tag_keys = [{ test = "ForAllValues:StringEquals", variable = "aws:TagKeys", values = ["sg-guardian:feed-hash", "sg-guardian:feed-sync-token"] }]
+  feed_group_mutations  = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"]
+  feed_listed_group_arns = [
+    for id in distinct(flatten([for feed in local.feed_names : var.feed_security_group_ids[feed]])) : "${local.sg_arn_prefix}/${id}"
+  ]
+  # The function selects tagged groups case-insensitively (lambda-src/plan/feeds.ts), so IAM does too.
+  feed_tagged_groups = [{ test = "StringEqualsIgnoreCase", variable = "aws:ResourceTag/${var.feed_tag_key}", values = local.feed_names }]
+
+  feeds_statements = concat(
+    length(local.feed_prefix_list_arns) == 0 ? [] : [
+      {
+        sid        = "FeedPrefixListEntries"
+        actions    = ["ec2:ModifyManagedPrefixList"]
+        resources  = local.feed_prefix_list_arns
+        conditions = []
+      },
+      {
+        sid        = "FeedPrefixListTags"
+        actions    = ["ec2:CreateTags"]
+        resources  = local.feed_prefix_list_arns
+        conditions = local.feed_applied_tag_keys
+      },
+    ],
+    length(local.feed_names) == 0 ? [] : [
+      {
+        sid        = "FeedTaggedGroupRules"
+        actions    = local.feed_group_mutations
+        resources  = ["${local.sg_arn_prefix}/*"]
+        conditions = local.feed_tagged_groups
+      },
+      {
+        sid        = "FeedTaggedGroupTags"
+        actions    = ["ec2:CreateTags"]
+        resources  = ["${local.sg_arn_prefix}/*"]
+        conditions = concat(local.feed_tagged_groups, local.feed_applied_tag_keys)
+      },
+    ],
+    length(local.feed_listed_group_arns) == 0 ? [] : [
+      {
+        sid        = "FeedListedGroupRules"
+        actions    = local.feed_group_mutations
+        resources  = local.feed_listed_group_arns
+        conditions = []
+      },
+      {
+        sid        = "FeedListedGroupTags"
+        actions    = ["ec2:CreateTags"]
+        resources  = local.feed_listed_group_arns
+        conditions = local.feed_applied_tag_keys
+      },
+    ],
+  )
+}
+
+module "feed_prefix_lists" {
+  source   = "./modules/feed-prefix-lists"
+  for_each = { for feed, sizes in local.feed_prefix_list_sizes : feed => sizes if length(sizes) > 0 }
+
+  name             = var.name
+  feed             = each.key
+  ipv4_max_entries = lookup(each.value, "ipv4", null)
+  ipv6_max_entries = lookup(each.value, "ipv6", null)
+  tags             = local.tags
+}
+
+# AmazonIpSpaceChanged (us-east-1) may invoke the function; the subscription itself is made by
+# modules/ip-space-subscription with the user's us-east-1 provider, so this module needs only one.
+resource "aws_lambda_permission" "ip_space_changed" {
+  count = var.enable_cloudfront_feed ? 1 : 0
+
+  statement_id  = "AllowIpSpaceChanged-${var.name}"
+  action        = "lambda:InvokeFunction"
+  function_name = module.function.function_name
+  principal     = "sns.amazonaws.com"
+  source_arn    = var.ip_space_changed_topic_arn
 }
 
 # ---- World-open remediation: AWS Config rule -> remediation / compliance events -> Lambda ----

@@ -65,4 +65,29 @@ output "schedule_rule_arn" {
 
 # ---- CDN allow-lists (feeds) ----
 
+output "cloudfront_prefix_list_ids" {
+  description = "Prefix lists the function keeps equal to the CloudFront feed ({ ipv4, ipv6 }; null when not created): reference them in your security group rules."
+  value       = try(module.feed_prefix_lists["aws"].ids, { ipv4 = null, ipv6 = null })
+
+  precondition {
+    condition     = !(var.enable_cloudfront_feed && var.feed_prefix_lists) || var.feed_prefix_list_max_entries.aws.ipv4 + var.feed_prefix_list_max_entries.aws.ipv6 > 0
+    error_message = "feed_prefix_list_max_entries.aws sizes both families 0, so prefix-list mode would create no CloudFront list: give one a size, or set feed_prefix_lists = false."
+  }
+}
+
+output "cloudflare_prefix_list_ids" {
+  description = "Prefix lists the function keeps equal to the Cloudflare feed ({ ipv4, ipv6 }; null when not created): reference them in your security group rules."
+  value       = try(module.feed_prefix_lists["cloudflare"].ids, { ipv4 = null, ipv6 = null })
+
+  precondition {
+    condition     = !(var.enable_cloudflare_feed && var.feed_prefix_lists) || var.feed_prefix_list_max_entries.cloudflare.ipv4 + var.feed_prefix_list_max_entries.cloudflare.ipv6 > 0
+    error_message = "feed_prefix_list_max_entries.cloudflare sizes both families 0, so prefix-list mode would create no Cloudflare list: give one a size, or set feed_prefix_lists = false."
+  }
+}
+
+output "feed_config" {
+  description = "The feeds section of the function's settings (SG_GUARDIAN_CONFIG), for debugging."
+  value       = try(local.feeds_config, null)
+}
+
 # ---- World-open remediation ----

@@ -187,6 +187,198 @@ variable "schedule_expression" {
 
 # ---- CDN allow-lists (feeds) ----
 
+variable "enable_cloudfront_feed" {
+  description = "Keep CloudFront's ranges (AWS ip-ranges.json, on AmazonIpSpaceChanged) in the feed targets. Also call modules/ip-space-subscription with a us-east-1 provider."
+  type        = bool
+  default     = false
+}
+
+variable "cloudfront_feed_services" {
+  description = "ip-ranges.json service names to select, exactly as the file spells them (CLOUDFRONT_ORIGIN_FACING: 46 IPv4 / 3 IPv6 today; all of CLOUDFRONT: 211 / 32)."
+  type        = list(string)
+  default     = ["CLOUDFRONT_ORIGIN_FACING"]
+
+  validation {
+    condition     = length(var.cloudfront_feed_services) > 0 && alltrue([for s in var.cloudfront_feed_services : can(regex("^[A-Z0-9_]+$", s))])
+    error_message = "cloudfront_feed_services must hold at least one ip-ranges.json service name in capitals, e.g. CLOUDFRONT_ORIGIN_FACING."
+  }
+}
+
+variable "cloudfront_feed_regions" {
+  description = "Only ranges of these ip-ranges.json regions (e.g. GLOBAL, us-east-1); null selects all."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.cloudfront_feed_regions == null || try(length(var.cloudfront_feed_regions) > 0 && alltrue([for r in var.cloudfront_feed_regions : can(regex("^(GLOBAL|[a-z]{2}(-[a-z]+)+-[0-9]+)$", r))]), false)
+    error_message = "cloudfront_feed_regions must be null or a non-empty list of region names or GLOBAL."
+  }
+}
+
+variable "cloudfront_feed_network_border_groups" {
+  description = "Only ranges of these network border groups (e.g. us-east-1); null selects all."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.cloudfront_feed_network_border_groups == null || try(length(var.cloudfront_feed_network_border_groups) > 0 && alltrue([for g in var.cloudfront_feed_network_border_groups : length(g) > 0]), false)
+    error_message = "cloudfront_feed_network_border_groups must be null or a non-empty list of non-empty names."
+  }
+}
+
+variable "cloudfront_feed_url" {
+  description = "Where the function fetches ip-ranges.json (the notice's own url is not trusted: anyone allowed to invoke could forge it)."
+  type        = string
+  default     = "https://ip-ranges.amazonaws.com/ip-ranges.json"
+
+  validation {
+    condition     = can(regex("^(https://[^\\s/]+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]{1,5})?)(/\\S*)?$", var.cloudfront_feed_url))
+    error_message = "cloudfront_feed_url must be an https:// URL (http:// only for 127.0.0.1, localhost or [::1])."
+  }
+}
+
+variable "cloudfront_feed_sync_on_schedule" {
+  description = "Also sync the CloudFront feed on schedule_expression: a cheap safety net for a missed AmazonIpSpaceChanged notice."
+  type        = bool
+  default     = true
+}
+
+variable "ip_space_changed_topic_arn" {
+  description = "The AmazonIpSpaceChanged topic allowed to invoke the function (pass the same to modules/ip-space-subscription). Keep the default outside tests."
+  type        = string
+  default     = "arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged"
+
+  validation {
+    condition     = can(regex("^arn:aws:sns:us-east-1:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.ip_space_changed_topic_arn))
+    error_message = "ip_space_changed_topic_arn must be an SNS topic ARN in us-east-1 (AmazonIpSpaceChanged is published only there)."
+  }
+}
+
+variable "enable_cloudflare_feed" {
+  description = "Keep Cloudflare's published ranges in the feed targets, synced on schedule_expression."
+  type        = bool
+  default     = false
+}
+
+variable "cloudflare_ipv4_url" {
+  description = "Cloudflare's IPv4 list (text, one CIDR a line)."
+  type        = string
+  default     = "https://www.cloudflare.com/ips-v4"
+
+  validation {
+    condition     = can(regex("^(https://[^\\s/]+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]{1,5})?)(/\\S*)?$", var.cloudflare_ipv4_url))
+    error_message = "cloudflare_ipv4_url must be an https:// URL (http:// only for 127.0.0.1, localhost or [::1])."
+  }
+}
+
+variable "cloudflare_ipv6_url" {
+  description = "Cloudflare's IPv6 list (text, one CIDR a line)."
+  type        = string
+  default     = "https://www.cloudflare.com/ips-v6"
+
+  validation {
+    condition     = can(regex("^(https://[^\\s/]+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]{1,5})?)(/\\S*)?$", var.cloudflare_ipv6_url))
+    error_message = "cloudflare_ipv6_url must be an https:// URL (http:// only for 127.0.0.1, localhost or [::1])."
+  }
+}
+
+variable "cloudflare_api_url" {
+  description = "Cloudflare's JSON API (e.g. https://api.cloudflare.com/client/v4/ips): one request instead of the two text lists; null uses the lists."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.cloudflare_api_url == null || can(regex("^(https://[^\\s/]+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]{1,5})?)(/\\S*)?$", var.cloudflare_api_url))
+    error_message = "cloudflare_api_url must be null or an https:// URL (http:// only for 127.0.0.1, localhost or [::1])."
+  }
+}
+
+variable "feed_prefix_lists" {
+  description = "Prefix-list mode: create customer-managed prefix lists (IPv4, IPv6) for each enabled feed, for your security groups to reference; the function keeps their entries exact."
+  type        = bool
+  default     = true
+}
+
+variable "feed_prefix_list_max_entries" {
+  description = "max_entries of the created prefix lists, per feed and family (0: no list for that family). Every security-group rule referencing a list counts max_entries rules against the group's rules quota (60 by default), however few entries the list holds: size with headroom, not more."
+  type = object({
+    aws = optional(object({
+      ipv4 = optional(number, 60)
+      ipv6 = optional(number, 20)
+    }), {})
+    cloudflare = optional(object({
+      ipv4 = optional(number, 30)
+      ipv6 = optional(number, 15)
+    }), {})
+  })
+  default = {}
+
+  validation {
+    condition = alltrue(flatten([for feed in [var.feed_prefix_list_max_entries.aws, var.feed_prefix_list_max_entries.cloudflare] : [
+      for n in [feed.ipv4, feed.ipv6] : n >= 0 && n <= 1000 && floor(n) == n
+    ]]))
+    error_message = "feed_prefix_list_max_entries values must be whole numbers from 0 (no list) to 1000."
+  }
+}
+
+variable "feed_security_group_ids" {
+  description = "Security-group mode: groups the function keeps exact per feed, by ID (in addition to groups tagged feed_tag_key = aws or cloudflare)."
+  type = object({
+    aws        = optional(list(string), [])
+    cloudflare = optional(list(string), [])
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for id in concat(var.feed_security_group_ids.aws, var.feed_security_group_ids.cloudflare) : can(regex("^sg-[0-9a-f]{8,17}$", id))])
+    error_message = "feed_security_group_ids must hold security group IDs like sg-0123456789abcdef0."
+  }
+}
+
+variable "feed_tag_key" {
+  description = "Security-group mode: groups tagged with this key and the value aws or cloudflare receive that feed's rules (IAM is scoped with aws:ResourceTag on it)."
+  type        = string
+  default     = "sg-guardian:feed"
+
+  validation {
+    condition     = length(var.feed_tag_key) >= 1 && length(var.feed_tag_key) <= 128 && !startswith(lower(var.feed_tag_key), "aws:")
+    error_message = "feed_tag_key must be 1-128 characters and must not start with aws:."
+  }
+}
+
+variable "feed_ports" {
+  description = "Security-group mode: TCP ports opened to the feed's ranges (a group's sg-guardian:ports tag, e.g. \"80,443\", overrides)."
+  type        = list(number)
+  default     = [443]
+
+  validation {
+    condition     = length(var.feed_ports) > 0 && length(distinct(var.feed_ports)) == length(var.feed_ports) && alltrue([for p in var.feed_ports : p >= 1 && p <= 65535 && floor(p) == p])
+    error_message = "feed_ports must be a non-empty list of distinct ports from 1 to 65535."
+  }
+}
+
+variable "feed_rules_per_group_quota" {
+  description = "Security-group mode: inbound rules per group (your account's quota; IPv4 and IPv6 count separately). Past it, the feed is spread over the groups tagged with the same feed (sg-guardian:shard orders them)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.feed_rules_per_group_quota >= 1 && var.feed_rules_per_group_quota <= 1000 && floor(var.feed_rules_per_group_quota) == var.feed_rules_per_group_quota
+    error_message = "feed_rules_per_group_quota must be a whole number from 1 to 1000."
+  }
+}
+
+variable "feed_max_shrink_percent" {
+  description = "Refuse (apply nothing, notify) a feed that would shrink a target by more than this percentage: a truncated or wrong feed looks like that."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.feed_max_shrink_percent >= 0 && var.feed_max_shrink_percent <= 100
+    error_message = "feed_max_shrink_percent must be between 0 and 100."
+  }
+}
+
 # ---- World-open remediation ----
 
 variable "tags" {

@@ -5,6 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createEc2 } from './aws/ec2.js';
+import { fetchBytes } from './aws/http.js';
 import { createSns } from './aws/sns.js';
 import { type Settings, parseSettings } from './policy/settings.js';
 import { type RunResult, runEvent } from './runtime/run.js';
@@ -19,7 +20,7 @@ export const handler = async (event: unknown, context?: Context): Promise<RunRes
   if (context) logger.addContext(context);
   settings ??= parseSettings(process.env.SG_GUARDIAN_CONFIG);
   try {
-    const result = await runEvent(event, settings, { ec2, sns, log: (m, extra) => logger.info(m, extra ?? {}) });
+    const result = await runEvent(event, settings, { ec2, sns, fetch: fetchBytes, log: (m, extra) => logger.info(m, extra ?? {}) });
     const applied = result.results.filter((r) => r.status === 'done' && r.action.type !== 'notify').length;
     const failed = result.results.filter((r) => r.status === 'failed');
     // EMF: what was changed (reverted / replaced / synced), what was ignored, what failed.

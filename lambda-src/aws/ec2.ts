@@ -15,7 +15,7 @@ import {
   RevokeSecurityGroupIngressCommand,
   type Filter,
 } from '@aws-sdk/client-ec2';
-import type { Action, IpPermission, ObservedGroup, SecurityGroupRule } from '../core/model.js';
+import type { Action, IpPermission, ObservedGroup, ObservedPrefixList, SecurityGroupRule } from '../core/model.js';
 import { ruleFromApi } from '../core/api-rule.js';
 
 export type Ec2 = EC2Client;
@@ -75,17 +75,11 @@ async function describeRules(ec2: Ec2, groupIds: string[]): Promise<SecurityGrou
   return rules;
 }
 
-export interface ObservedPrefixList {
-  prefixListId: string;
-  version: number;
-  maxEntries: number;
-  addressFamily: 'IPv4' | 'IPv6';
-  entries: { cidr: string; description?: string }[];
-  tags: Record<string, string>;
-}
-
 export async function describePrefixList(ec2: Ec2, prefixListId: string): Promise<ObservedPrefixList | undefined> {
-  const res = await ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: [prefixListId] }));
+  const res = await ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: [prefixListId] })).catch((err: unknown) => {
+    if (errorCode(err) === 'InvalidPrefixListID.NotFound') return { PrefixLists: [] };
+    throw err;
+  });
   const pl = res.PrefixLists?.find((p) => p.PrefixListId === prefixListId);
   if (!pl) return undefined;
   const entries: ObservedPrefixList['entries'] = [];
@@ -103,6 +97,19 @@ export async function describePrefixList(ec2: Ec2, prefixListId: string): Promis
     entries,
     tags: Object.fromEntries((pl.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
   };
+}
+
+/** Max entries of prefix lists (customer- or AWS-managed): what a rule referencing one weighs. */
+export async function describePrefixListSizes(ec2: Ec2, prefixListIds: string[]): Promise<Record<string, number>> {
+  const sizes: Record<string, number> = {};
+  if (prefixListIds.length === 0) return sizes;
+  let NextToken: string | undefined;
+  do {
+    const page = await ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: prefixListIds, NextToken }));
+    for (const p of page.PrefixLists ?? []) if (p.PrefixListId && p.MaxEntries !== undefined) sizes[p.PrefixListId] = p.MaxEntries;
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return sizes;
 }
 
 // ---- writes ---------------------------------------------------------------------------------
@@ -133,16 +140,9 @@ export async function runEc2Action(ec2: Ec2, action: Ec2Action): Promise<Outcome
       case 'revoke-egress':
         return await revoke(ec2, action);
       case 'modify-prefix-list': {
-        await ec2.send(
-          new ModifyManagedPrefixListCommand({
-            PrefixListId: action.prefixListId,
-            CurrentVersion: action.currentVersion,
-            ...(action.add.length ? { AddEntries: action.add } : {}),
-            ...(action.remove.length ? { RemoveEntries: action.remove } : {}),
-          }),
-        );
+        const calls = await modifyPrefixList(ec2, action);
         if (action.tags) await tag(ec2, action.prefixListId, action.tags);
-        return { action, status: 'done' };
+        return { action, status: 'done', ...(calls > 1 ? { detail: `${calls} ModifyManagedPrefixList calls` } : {}) };
       }
       case 'tag-resource':
         await tag(ec2, action.resourceId, action.tags);
@@ -206,6 +206,43 @@ async function revoke(ec2: Ec2, action: RuleAction): Promise<Outcome> {
     }
   }
   return { action, status: already === total ? 'already' : 'done', ...(already ? { detail: `${already} of ${total} already absent` } : {}) };
+}
+
+// ModifyManagedPrefixList takes at most 100 entries to add and 100 to remove per call.
+const PREFIX_LIST_BATCH = 100;
+
+/**
+ * Applies a planned prefix-list change with CurrentVersion (a concurrent writer makes it fail
+ * instead of being overwritten). Small changes are one atomic call; larger ones remove first (the
+ * list never exceeds max entries), then add, each call against the version the last one made.
+ */
+async function modifyPrefixList(ec2: Ec2, action: Extract<Ec2Action, { type: 'modify-prefix-list' }>, pollMs = 1000): Promise<number> {
+  const batches: { AddEntries?: typeof action.add; RemoveEntries?: typeof action.remove }[] = [];
+  if (action.add.length <= PREFIX_LIST_BATCH && action.remove.length <= PREFIX_LIST_BATCH) {
+    batches.push({ ...(action.add.length ? { AddEntries: action.add } : {}), ...(action.remove.length ? { RemoveEntries: action.remove } : {}) });
+  } else {
+    for (let i = 0; i < action.remove.length; i += PREFIX_LIST_BATCH) batches.push({ RemoveEntries: action.remove.slice(i, i + PREFIX_LIST_BATCH) });
+    for (let i = 0; i < action.add.length; i += PREFIX_LIST_BATCH) batches.push({ AddEntries: action.add.slice(i, i + PREFIX_LIST_BATCH) });
+  }
+  let version = action.currentVersion;
+  for (const [i, batch] of batches.entries()) {
+    if (i > 0) version = await waitForPrefixList(ec2, action.prefixListId, pollMs);
+    const res = await ec2.send(new ModifyManagedPrefixListCommand({ PrefixListId: action.prefixListId, CurrentVersion: version, ...batch }));
+    version = res.PrefixList?.Version ?? version + 1;
+  }
+  return batches.length;
+}
+
+/** Waits until the list is no longer modify-in-progress (the next modify would fail); returns its version. */
+async function waitForPrefixList(ec2: Ec2, prefixListId: string, pollMs: number): Promise<number> {
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const res = await ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: [prefixListId] }));
+    const pl = res.PrefixLists?.[0];
+    if (pl?.State === 'modify-failed') throw new Error(`${prefixListId}: modify-failed (${pl.StateMessage ?? 'no message'})`);
+    if (pl && pl.State !== 'modify-in-progress') return pl.Version ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  throw new Error(`${prefixListId}: still modify-in-progress after 60 polls`);
 }
 
 /** Splits permissions into one-source-each permissions (same protocol and ports). */

@@ -39,6 +39,16 @@ export interface ObservedGroup {
   rules: SecurityGroupRule[];
 }
 
+/** A managed prefix list as DescribeManagedPrefixLists + GetManagedPrefixListEntries show it. */
+export interface ObservedPrefixList {
+  prefixListId: string;
+  version: number;
+  maxEntries: number;
+  addressFamily: 'IPv4' | 'IPv6';
+  entries: { cidr: string; description?: string }[];
+  tags: Record<string, string>;
+}
+
 export interface Actor {
   arn: string; // the caller's ARN (assumed-role session ARN for roles)
   type: string; // IAMUser | AssumedRole | Root | AWSService | ...

@@ -1,7 +1,7 @@
 // Plans the CDN allow-list sync: a verified FeedSet plus the observed targets (managed prefix lists,
 // security groups) in, the exact changes out. Pure. A feed that looks wrong (empty, a family gone,
 // older than what was applied, shrinking too much) changes nothing and raises one high notify.
-import type { Action, IpPermission, ObservedGroup, SecurityGroupRule } from '../core/model.js';
+import type { Action, IpPermission, ObservedGroup, ObservedPrefixList, SecurityGroupRule } from '../core/model.js';
 import { type IpFamily, compareCidrs, parseCidr } from '../feeds/cidr.js';
 import { FEED_HASH_TAG, FEED_SYNC_TOKEN_TAG, type FeedName, type FeedSet, compareSyncTokens, shortHash } from '../feeds/feed-set.js';
 import { feedAppliedNotice, feedLabel, feedNeedsShardsNotice, feedRejectedNotice } from '../notify/feeds.js';
@@ -11,15 +11,7 @@ import { type ShardSlot, assignShards } from './shards.js';
 const FAMILIES = ['ipv4', 'ipv6'] as const;
 const FAMILY_NAME: Record<IpFamily, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
 
-/** A managed prefix list as DescribeManagedPrefixLists + GetManagedPrefixListEntries show it. */
-export interface ObservedPrefixList {
-  prefixListId: string;
-  version: number;
-  maxEntries: number;
-  addressFamily: 'IPv4' | 'IPv6';
-  entries: { cidr: string; description?: string }[];
-  tags: Record<string, string>;
-}
+export type { ObservedPrefixList };
 
 /** What a target held before: counts of what is there, and the tags of the last apply. */
 export interface PreviousFeedState {

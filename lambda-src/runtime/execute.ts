@@ -4,6 +4,7 @@ import type { Action } from '../core/model.js';
 import { type Ec2, type Ec2Action, runEc2Action } from '../aws/ec2.js';
 import { type Sns, publish } from '../aws/sns.js';
 import { type ActionResult, withOutcomes } from '../notify/outcomes.js';
+import { type ReplacementFailure, markReplacementFailures } from '../notify/remediation.js';
 
 export interface ExecuteDeps {
   ec2: Ec2;
@@ -23,6 +24,11 @@ export async function execute(actions: Action[], deps: ExecuteDeps): Promise<Act
       results.push({ action, status: 'skipped', detail: 'dry run' });
       continue;
     }
+    if (action.type === 'tag-resource' && results.some((r) => r.status === 'failed')) {
+      // The tag records an applied feed; after a failure the next run must not take it as applied.
+      results.push({ action, status: 'skipped', detail: 'not recorded: an earlier action failed' });
+      continue;
+    }
     const outcome = await runEc2Action(deps.ec2, action as Ec2Action);
     deps.log(`${action.type}: ${outcome.status}`, { action, outcome: outcome.status, detail: outcome.detail });
     results.push(outcome);
@@ -39,7 +45,7 @@ export async function execute(actions: Action[], deps: ExecuteDeps): Promise<Act
       results.push({ action, status: 'skipped', detail: 'nothing changed: every action was already done (replayed event)' });
       continue;
     }
-    const n = withOutcomes(action, results);
+    const n = withOutcomes(markReplacementFailures(action, replacementFailures(results)), results);
     if (!deps.topicArn) {
       deps.log('notification (no topic configured)', { subject: n.subject, attributes: n.attributes });
       results.push({ action: n, status: 'skipped', detail: 'no topic configured' });
@@ -54,4 +60,13 @@ export async function execute(actions: Action[], deps: ExecuteDeps): Promise<Act
     }
   }
   return results;
+}
+
+/** Authorizes that failed (a world-open fix still revokes; its notification must say who lost access). */
+function replacementFailures(results: ActionResult[]): ReplacementFailure[] {
+  return results.flatMap((r) =>
+    r.status === 'failed' && r.action.type === 'authorize-ingress'
+      ? [{ groupId: r.action.groupId, permissions: r.action.permissions ?? [], error: r.detail ?? 'failed' }]
+      : [],
+  );
 }

@@ -1,18 +1,23 @@
 // One event, end to end: decode (edge) -> gather observed state -> plan (pure) -> execute -> result.
+// Each capability's shell (./drift.ts, ./feeds.ts, ./world-open.ts) reads what its planner needs.
 import type { Action } from '../core/model.js';
 import { decodeEvent } from '../events/decode.js';
 import type { GuardEvent } from '../events/guard-event.js';
 import type { Settings } from '../policy/settings.js';
-import { type Ec2, describeGroup } from '../aws/ec2.js';
+import type { Ec2 } from '../aws/ec2.js';
+import type { Fetcher } from '../aws/http.js';
 import type { Sns } from '../aws/sns.js';
 import type { ActionResult } from '../notify/outcomes.js';
+import type { FeedName } from '../feeds/feed-set.js';
 import { execute } from './execute.js';
-import { SECURITY_GROUP_RULE_CALLS } from '../events/cloudtrail.js';
-import { planDrift } from '../plan/drift.js';
+import { planDriftEvent } from './drift.js';
+import { planFeedSync } from './feeds.js';
+import { planWorldOpenEvent, planWorldOpenSweep } from './world-open.js';
 
 export interface RunDeps {
   ec2: Ec2;
   sns: Sns;
+  fetch: Fetcher;
   log: (message: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -37,15 +42,35 @@ export async function runEvent(raw: unknown, settings: Settings, deps: RunDeps):
 
 async function plan(event: GuardEvent, settings: Settings, deps: RunDeps): Promise<Action[]> {
   switch (event.kind) {
-    case 'cloudtrail': {
-      if (!settings.drift.enabled) return [{ type: 'ignore', reason: 'drift guard disabled (drift.enabled = false)' }];
-      // One fresh read of the group: tag-based guarding and ModifySecurityGroupRules need it.
-      const groupId = event.groupId ?? event.createdRules[0]?.groupId;
-      const worthReading = groupId && !event.failed && SECURITY_GROUP_RULE_CALLS[event.eventName] !== undefined;
-      const observedGroup = worthReading ? await describeGroup(deps.ec2, groupId) : undefined;
-      return planDrift(event, { settings, observedGroup });
-    }
-    default:
-      return [{ type: 'ignore', reason: `no capability handles ${event.kind} events yet` }];
+    case 'cloudtrail':
+      return planDriftEvent(event, settings, deps.ec2);
+    case 'ip-space-changed':
+      return planFeedSync('aws', settings, deps, event);
+    case 'config-remediation':
+    case 'config-compliance':
+    case 'config-item':
+      return planWorldOpenEvent(event, settings, deps.ec2);
+    case 'schedule':
+      return planPeriodic(settings, deps, scheduledFeeds(settings), settings.worldOpen.sweep);
+    case 'invoke':
+      return event.action === 'sweep'
+        ? planPeriodic(settings, deps, [], true)
+        : planPeriodic(settings, deps, event.feed ? [event.feed] : (['aws', 'cloudflare'] as const).filter((f) => settings.feeds[f].enabled), false);
   }
+}
+
+/** The schedule syncs Cloudflare, re-checks the AWS feed (a missed notice), and sweeps. */
+function scheduledFeeds(settings: Settings): FeedName[] {
+  const feeds: FeedName[] = [];
+  if (settings.feeds.cloudflare.enabled) feeds.push('cloudflare');
+  if (settings.feeds.aws.enabled && settings.feeds.aws.syncOnSchedule) feeds.push('aws');
+  return feeds;
+}
+
+async function planPeriodic(settings: Settings, deps: RunDeps, feeds: readonly FeedName[], sweep: boolean): Promise<Action[]> {
+  const actions: Action[] = [];
+  for (const feed of feeds) actions.push(...(await planFeedSync(feed, settings, deps)));
+  if (sweep) actions.push(...(await planWorldOpenSweep(settings, deps.ec2)));
+  if (actions.length === 0) actions.push({ type: 'ignore', reason: 'nothing periodic is enabled (no feed, worldOpen.sweep off)' });
+  return actions;
 }
