@@ -312,10 +312,58 @@ resource "aws_lambda_permission" "ip_space_changed" {
 
 # ---- World-open remediation: AWS Config rule -> remediation / compliance events -> Lambda ----
 locals {
-  world_open_config     = { enabled = false }
-  world_open_statements = []
-  world_open_sweep      = false
+  world_open_config_rule_name = coalesce(var.world_open_config_rule_name, "${var.name}-sg-open-only-to-authorized-ports")
+
+  # The worldOpen settings section (lambda-src/policy/world-open-settings.ts); optional keys only when set.
+  world_open_config = merge(
+    {
+      enabled              = var.enable_world_open_remediation
+      sweep                = var.world_open_sweep
+      configRuleName       = local.world_open_config_rule_name
+      authorizedTcpPorts   = var.world_open_authorized_tcp_ports
+      authorizedUdpPorts   = var.world_open_authorized_udp_ports
+      replacementCidrsIpv4 = var.world_open_replacement_cidrs_ipv4
+      replacementCidrsIpv6 = var.world_open_replacement_cidrs_ipv6
+      excludedGroupIds     = var.world_open_excluded_group_ids
+    },
+    var.world_open_min_prefix_length_ipv4 == null ? {} : { worldOpenMinPrefixLengthIpv4 = var.world_open_min_prefix_length_ipv4 },
+    var.world_open_min_prefix_length_ipv6 == null ? {} : { worldOpenMinPrefixLengthIpv6 = var.world_open_min_prefix_length_ipv6 },
+    var.world_open_scope_tag == null ? {} : { scopeTag = var.world_open_scope_tag },
+  )
+
+  # Replace = authorize the replacement, then revoke the world-open rule; ingress only, and only on
+  # tagged groups when a scope tag is set. Excluded groups are skipped by the function, not denied
+  # here: an explicit Deny would also stop the drift guard and the feeds on those groups (one role).
+  world_open_statements = !var.enable_world_open_remediation ? [] : [{
+    sid        = var.world_open_scope_tag == null ? "WorldOpenReplaceIngress" : "WorldOpenReplaceIngressTaggedGroups"
+    actions    = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"]
+    resources  = ["${local.sg_arn_prefix}/*"]
+    conditions = var.world_open_scope_tag == null ? [] : [{ test = "StringEquals", variable = "aws:ResourceTag/${var.world_open_scope_tag.key}", values = [var.world_open_scope_tag.value] }]
+  }]
+
+  world_open_sweep = var.enable_world_open_remediation && var.world_open_sweep
   # EventBridge rules of this capability that target the function (their dead letters are admitted).
-  world_open_event_rule_arns = []
-  world_open_event_rule      = false
+  world_open_event_rule_arns = [for m in module.world_open : m.compliance_rule_arn]
+  world_open_event_rule      = var.enable_world_open_remediation && var.world_open_compliance_events_enabled
+}
+
+module "world_open" {
+  source = "./modules/config-rule"
+  count  = var.enable_world_open_remediation ? 1 : 0
+
+  name                           = "${var.name}-world-open"
+  config_rule_name               = local.world_open_config_rule_name
+  authorized_tcp_ports           = var.world_open_authorized_tcp_ports
+  authorized_udp_ports           = var.world_open_authorized_udp_ports
+  kms_key_arn                    = local.kms_key_arn
+  function_arn                   = module.function.function_arn
+  function_name                  = module.function.function_name
+  dead_letter_queue_arn          = module.function.dead_letter_queue_arn
+  create_config_recorder         = var.create_config_recorder
+  recorder_bucket_retention_days = var.lambda_log_retention_days
+  remediation_enabled            = var.world_open_remediation_enabled
+  maximum_automatic_attempts     = var.world_open_remediation_max_attempts
+  retry_attempt_seconds          = var.world_open_remediation_retry_seconds
+  compliance_events_enabled      = var.world_open_compliance_events_enabled
+  tags                           = local.tags
 }

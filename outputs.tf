@@ -91,3 +91,37 @@ output "feed_config" {
 }
 
 # ---- World-open remediation ----
+
+output "world_open_config_rule_arn" {
+  description = "ARN of the AWS Config rule VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS (null unless enable_world_open_remediation)."
+  value       = try(module.world_open[0].config_rule_arn, null)
+
+  # The function rejects a replacement it would itself flag as world-open: fail at plan instead.
+  precondition {
+    condition = (
+      alltrue([for c in var.world_open_replacement_cidrs_ipv4 : try(tonumber(split("/", c)[1]) >= coalesce(var.world_open_min_prefix_length_ipv4, 1), true)]) &&
+      alltrue([for c in var.world_open_replacement_cidrs_ipv6 : try(tonumber(split("/", c)[1]) >= coalesce(var.world_open_min_prefix_length_ipv6, 1), true)])
+    )
+    error_message = "world_open_replacement_cidrs_ipv4 / _ipv6 hold a CIDR shorter than world_open_min_prefix_length_ipv4 / _ipv6: the replacement would itself count as world-open."
+  }
+}
+
+output "world_open_config_rule_name" {
+  description = "Name of the AWS Config rule whose findings the function acts on."
+  value       = try(module.world_open[0].config_rule_name, null)
+}
+
+output "world_open_remediation_topic_arn" {
+  description = "KMS-encrypted topic the Config remediation publishes group IDs to (only its role may publish); the function subscribes to it."
+  value       = try(module.world_open[0].remediation_topic_arn, null)
+}
+
+output "world_open_compliance_rule_arn" {
+  description = "EventBridge rule sending the Config rule's NON_COMPLIANT findings to the function."
+  value       = try(module.world_open[0].compliance_rule_arn, null)
+}
+
+output "config_recorder_name" {
+  description = "AWS Config recorder created for security groups (null unless create_config_recorder)."
+  value       = try(module.world_open[0].recorder_name, null)
+}

@@ -381,6 +381,178 @@ variable "feed_max_shrink_percent" {
 
 # ---- World-open remediation ----
 
+variable "enable_world_open_remediation" {
+  description = "Replace world-open ingress (0.0.0.0/0, ::/0 on ports not authorized) with the replacement CIDRs: AWS Config rule VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS → remediation / compliance events → function, plus a scheduled sweep."
+  type        = bool
+  default     = false
+}
+
+variable "world_open_authorized_tcp_ports" {
+  description = "TCP ports that may stay open to the world: \"443\" or \"1020-1025\", one per element (the Config rule's authorizedTcpPorts)."
+  type        = list(string)
+  default     = ["443"]
+
+  validation {
+    condition = alltrue([for p in var.world_open_authorized_tcp_ports : try(
+      can(regex("^[0-9]{1,5}(-[0-9]{1,5})?$", p)) &&
+      tonumber(split("-", p)[0]) <= tonumber(reverse(split("-", p))[0]) &&
+      tonumber(reverse(split("-", p))[0]) <= 65535
+    , false)])
+    error_message = "world_open_authorized_tcp_ports must hold ports \"N\" or ranges \"N-M\" (N <= M) within 0-65535, one per element, e.g. [\"443\", \"8080-8081\"]."
+  }
+}
+
+variable "world_open_authorized_udp_ports" {
+  description = "UDP ports that may stay open to the world, in the same form as world_open_authorized_tcp_ports."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition = alltrue([for p in var.world_open_authorized_udp_ports : try(
+      can(regex("^[0-9]{1,5}(-[0-9]{1,5})?$", p)) &&
+      tonumber(split("-", p)[0]) <= tonumber(reverse(split("-", p))[0]) &&
+      tonumber(reverse(split("-", p))[0]) <= 65535
+    , false)])
+    error_message = "world_open_authorized_udp_ports must hold ports \"N\" or ranges \"N-M\" (N <= M) within 0-65535, one per element, e.g. [\"500\", \"4500\"]."
+  }
+}
+
+variable "world_open_replacement_cidrs_ipv4" {
+  description = "What a world-open IPv4 source is replaced with (same protocol and ports), e.g. office and VPN ranges. Empty: the world-open rule is only revoked."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.world_open_replacement_cidrs_ipv4 : can(regex("^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$", c)) && try(cidrhost(c, 0) == split("/", c)[0], false)])
+    error_message = "world_open_replacement_cidrs_ipv4 must hold IPv4 network CIDRs like 198.51.100.0/24 (no host bits set after the prefix)."
+  }
+
+  validation {
+    condition     = alltrue([for c in var.world_open_replacement_cidrs_ipv4 : try(tonumber(split("/", c)[1]) > 0, true)])
+    error_message = "world_open_replacement_cidrs_ipv4 must not contain a /0: a replacement must be narrower than the world."
+  }
+}
+
+variable "world_open_replacement_cidrs_ipv6" {
+  description = "What a world-open IPv6 source is replaced with, e.g. 2001:db8::/32. Empty: the world-open rule is only revoked."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.world_open_replacement_cidrs_ipv6 : can(regex("^[0-9A-Fa-f:]*:[0-9A-Fa-f:]*/[0-9]{1,3}$", c)) && try(cidrhost(c, 0) == cidrhost("${split("/", c)[0]}/128", 0), false)])
+    error_message = "world_open_replacement_cidrs_ipv6 must hold IPv6 network CIDRs like 2001:db8::/32 (no host bits set after the prefix)."
+  }
+
+  validation {
+    condition     = alltrue([for c in var.world_open_replacement_cidrs_ipv6 : try(tonumber(split("/", c)[1]) > 0, true)])
+    error_message = "world_open_replacement_cidrs_ipv6 must not contain a /0: a replacement must be narrower than the world."
+  }
+}
+
+variable "world_open_min_prefix_length_ipv4" {
+  description = "Also treat IPv4 sources with a prefix shorter than this as world-open (e.g. 8 flags 0.0.0.0/1 ... /7); null: only /0."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.world_open_min_prefix_length_ipv4 == null || try(var.world_open_min_prefix_length_ipv4 >= 0 && var.world_open_min_prefix_length_ipv4 <= 32 && floor(var.world_open_min_prefix_length_ipv4) == var.world_open_min_prefix_length_ipv4, false)
+    error_message = "world_open_min_prefix_length_ipv4 must be null or a whole number between 0 and 32."
+  }
+}
+
+variable "world_open_min_prefix_length_ipv6" {
+  description = "Also treat IPv6 sources with a prefix shorter than this as world-open; null: only /0."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.world_open_min_prefix_length_ipv6 == null || try(var.world_open_min_prefix_length_ipv6 >= 0 && var.world_open_min_prefix_length_ipv6 <= 128 && floor(var.world_open_min_prefix_length_ipv6) == var.world_open_min_prefix_length_ipv6, false)
+    error_message = "world_open_min_prefix_length_ipv6 must be null or a whole number between 0 and 128."
+  }
+}
+
+variable "world_open_scope_tag" {
+  description = "Remediate only groups carrying this tag, e.g. { key = \"sg-guardian:world-open\", value = \"remediate\" }; null: every group. IAM is scoped with aws:ResourceTag."
+  type = object({
+    key   = string
+    value = string
+  })
+  default = null
+
+  validation {
+    condition     = var.world_open_scope_tag == null || try(length(var.world_open_scope_tag.key) > 0 && length(var.world_open_scope_tag.key) <= 128 && length(var.world_open_scope_tag.value) <= 256, false)
+    error_message = "world_open_scope_tag.key must be 1-128 characters and value at most 256."
+  }
+}
+
+variable "world_open_excluded_group_ids" {
+  description = "Groups that may stay world-open (e.g. a public load balancer's): never remediated."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.world_open_excluded_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", id))])
+    error_message = "world_open_excluded_group_ids must hold security group IDs like sg-0123456789abcdef0."
+  }
+}
+
+variable "world_open_config_rule_name" {
+  description = "Name of the AWS Config rule; null: \"<name>-sg-open-only-to-authorized-ports\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.world_open_config_rule_name == null || can(regex("^[A-Za-z0-9._-]{1,128}$", var.world_open_config_rule_name))
+    error_message = "world_open_config_rule_name must be null or 1-128 letters, digits, '.', '-' or '_'."
+  }
+}
+
+variable "create_config_recorder" {
+  description = "With world-open remediation: create an AWS Config recorder (security groups only), delivery channel and hardened bucket. Config allows one recorder per region: leave false when the account has one."
+  type        = bool
+  default     = false
+}
+
+variable "world_open_remediation_enabled" {
+  description = "Attach the automatic remediation (SSM AWS-PublishSNSNotification to a topic the function subscribes to) to the Config rule."
+  type        = bool
+  default     = true
+}
+
+variable "world_open_compliance_events_enabled" {
+  description = "Also send the rule's NON_COMPLIANT compliance changes to the function through EventBridge (seconds, instead of the remediation's minutes)."
+  type        = bool
+  default     = true
+}
+
+variable "world_open_sweep" {
+  description = "On the schedule (schedule_expression), also sweep every group in scope, catching a missed Config finding."
+  type        = bool
+  default     = true
+}
+
+variable "world_open_remediation_max_attempts" {
+  description = "How many times Config retries a failed automatic remediation within world_open_remediation_retry_seconds."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.world_open_remediation_max_attempts >= 1 && var.world_open_remediation_max_attempts <= 25 && floor(var.world_open_remediation_max_attempts) == var.world_open_remediation_max_attempts
+    error_message = "world_open_remediation_max_attempts must be a whole number between 1 and 25."
+  }
+}
+
+variable "world_open_remediation_retry_seconds" {
+  description = "The window, in seconds, for world_open_remediation_max_attempts."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.world_open_remediation_retry_seconds >= 1 && var.world_open_remediation_retry_seconds <= 2678000 && floor(var.world_open_remediation_retry_seconds) == var.world_open_remediation_retry_seconds
+    error_message = "world_open_remediation_retry_seconds must be a whole number between 1 and 2678000."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

@@ -3,12 +3,16 @@
 // prints what the Lambda did, the rules before/after and the notification a subscriber received.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
 import {
   AuthorizeSecurityGroupIngressCommand,
+  CreateManagedPrefixListCommand,
   CreateSecurityGroupCommand,
   CreateVpcCommand,
   DescribeSecurityGroupRulesCommand,
   EC2Client,
+  GetManagedPrefixListEntriesCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -39,11 +43,37 @@ try {
   const rulesOf = async (groupId) =>
     ((await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }))).SecurityGroupRules ?? []).filter((r) => !r.IsEgress);
 
+  // Stand-ins for ip-ranges.amazonaws.com and cloudflare.com: a loopback server publishing the real samples.
+  const published = new Map();
+  const server = http.createServer((req, res) => {
+    const body = published.get(req.url);
+    if (body) res.writeHead(200).end(body);
+    else res.writeHead(404).end();
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const feedUrl = (p) => `http://127.0.0.1:${server.address().port}${p}`;
+  const ipRanges = fs.readFileSync(path.join(samples, 'ip-ranges_2024-07-09_syncToken1720490589_md5-7d512815_matches-vincent119-message_joetek.json'));
+  published.set('/ip-ranges.json', ipRanges);
+  published.set('/ips-v4', fs.readFileSync(path.join(samples, 'cloudflare-ips-v4_2021-11_wget-raw-no-trailing-newline_plug_cloudflare.txt')));
+  published.set('/ips-v6', fs.readFileSync(path.join(samples, 'cloudflare-ips-v6_2021-11_wget-raw-no-trailing-newline_plug_cloudflare.txt')));
+
+  // The prefix lists the module creates for the CloudFront feed (empty until the first sync).
+  const prefixList = async (family, maxEntries) =>
+    (await ec2.send(new CreateManagedPrefixListCommand({ PrefixListName: `sg-guardian-aws-${family.toLowerCase()}`, AddressFamily: family, MaxEntries: maxEntries }))).PrefixList.PrefixListId;
+  const plV4 = await prefixList('IPv4', 60);
+  const plV6 = await prefixList('IPv6', 20);
+
   // The Lambda's settings, as Terraform would write them (SG_GUARDIAN_CONFIG).
   const settings = {
     notifications: { topicArn },
     selfRoleArn: `arn:aws:iam::${emu.accountId}:role/sg-guardian`,
     drift: { guardTag: { key: 'sg-guardian:guard', value: 'true' }, allowedPrincipalArns: [`arn:aws:iam::${emu.accountId}:role/ci-deployer`] },
+    worldOpen: { authorizedTcpPorts: ['443'], replacementCidrsIpv4: ['198.51.100.0/24', '203.0.113.0/24'], replacementCidrsIpv6: ['2001:db8::/32'], sweep: false },
+    feeds: {
+      aws: { enabled: true, url: feedUrl('/ip-ranges.json'), syncOnSchedule: false },
+      cloudflare: { enabled: true, ipv4Url: feedUrl('/ips-v4'), ipv6Url: feedUrl('/ips-v6') },
+      targets: { prefixLists: { aws: { ipv4: plV4, ipv6: plV6 } } },
+    },
   };
   process.env.SG_GUARDIAN_CONFIG = JSON.stringify(settings);
   const { handler } = await import(path.join(root, 'dist/handler.mjs'));
@@ -84,8 +114,82 @@ try {
   for (const r of again.results) say(`  [${r.status}] ${r.action.type} ${r.detail ?? ''}`);
 
   await printInbox(sqs, queueUrl);
+
+  // ---- Scene 2: world-open remediation -------------------------------------------------------
+  say('\n=== World-open remediation: a group has mysql (3306) open to 0.0.0.0/0 and ::/0; AWS Config flags it ===');
+  const dbGroup = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'shared-dev-db', Description: 'developer database', VpcId: vpcId }))).GroupId;
+  await ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: dbGroup,
+      IpPermissions: [{ IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'mysql' }], Ipv6Ranges: [{ CidrIpv6: '::/0', Description: 'mysql' }] }],
+    }),
+  );
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: dbGroup, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'https (authorized port)' }] }] }));
+  say(`rules on ${dbGroup} before:`);
+  for (const r of await rulesOf(dbGroup)) say(`  ${rule(r)}`);
+  say('\nthe Config remediation (AWS-PublishSNSNotification) publishes the group ID; SNS delivers it to the Lambda...');
+  const remediation = { Records: [{ EventSource: 'aws:sns', Sns: { MessageId: 'demo-1', TopicArn: `arn:aws:sns:${emu.region}:${emu.accountId}:sg-guardian-remediation`, Message: dbGroup, Timestamp: new Date().toISOString() } }] };
+  await report(await handler(remediation));
+  say(`\nrules on ${dbGroup} now (office/VPN ranges instead of the world; 443 stays):`);
+  for (const r of await rulesOf(dbGroup)) say(`  ${rule(r)}`);
+  await printInbox(sqs, queueUrl);
+
+  // ---- Scene 3: CloudFront feed -> prefix list ---------------------------------------------
+  say('\n=== CloudFront feed: the AmazonIpSpaceChanged notice of 2024-07-09 reaches the Lambda ===');
+  const notice = sample('sns-AmazonIpSpaceChanged-2024-07-09-realvalues-in-test-envelope_vincent119.json');
+  await report(await handler(notice));
+  const entries = async (id) => ((await ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: id }))).Entries ?? []).map((e) => e.Cidr);
+  say(`${plV4} now holds ${(await entries(plV4)).length} CLOUDFRONT_ORIGIN_FACING IPv4 ranges; ${plV6} ${(await entries(plV6)).length} IPv6`);
+  await printInbox(sqs, queueUrl);
+
+  say('\nAWS publishes a new file: one origin-facing range withdrawn, one added; the next notice carries its md5...');
+  const doc = JSON.parse(ipRanges.toString('utf8'));
+  const origin = doc.prefixes.filter((p) => p.service === 'CLOUDFRONT_ORIGIN_FACING');
+  const withdrawn = origin[0].ip_prefix;
+  doc.prefixes = doc.prefixes.filter((p) => p !== origin[0]);
+  doc.prefixes.push({ ip_prefix: '192.0.2.0/24', region: 'GLOBAL', service: 'CLOUDFRONT_ORIGIN_FACING', network_border_group: 'GLOBAL' });
+  doc.syncToken = String(Number(doc.syncToken) + 3600);
+  const next = Buffer.from(JSON.stringify(doc, null, 2));
+  published.set('/ip-ranges.json', next);
+  const message = JSON.parse(notice.Records[0].Sns.Message);
+  Object.assign(message, { synctoken: doc.syncToken, md5: createHash('md5').update(next).digest('hex') });
+  notice.Records[0].Sns.Message = JSON.stringify(message);
+  await report(await handler(notice));
+  const now = await entries(plV4);
+  say(`${plV4}: ${withdrawn} ${now.includes(withdrawn) ? 'still there' : 'removed'}, 192.0.2.0/24 ${now.includes('192.0.2.0/24') ? 'added' : 'missing'} (${now.length} entries)`);
+  say('\nthe same notice again (most notices do not touch CloudFront): no EC2 write at all');
+  await report(await handler(notice));
+  await printInbox(sqs, queueUrl);
+
+  // ---- Scene 4: Cloudflare feed -> security group --------------------------------------------
+  say('\n=== Cloudflare feed: the daily schedule syncs a group tagged sg-guardian:feed = cloudflare ===');
+  const origin443 = (
+    await ec2.send(
+      new CreateSecurityGroupCommand({
+        GroupName: 'origin-behind-cloudflare',
+        Description: 'origin accepting only Cloudflare',
+        VpcId: vpcId,
+        TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'sg-guardian:feed', Value: 'cloudflare' }] }],
+      }),
+    )
+  ).GroupId;
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: origin443, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'ops (not managed by the feed)' }] }] }));
+  await report(await handler(sample('eventbridge-scheduled-event_custodian.json')));
+  const all = await rulesOf(origin443);
+  const managed = all.filter((r) => r.Description === 'sg-guardian:cloudflare');
+  say(`rules on ${origin443}: ${managed.filter((r) => r.CidrIpv4).length} IPv4 + ${managed.filter((r) => r.CidrIpv6).length} IPv6 managed by the feed, for example:`);
+  for (const r of managed.slice(0, 3)) say(`  ${rule(r)}`);
+  say('and the rule the feed does not own, untouched:');
+  for (const r of all.filter((r) => !managed.includes(r))) say(`  ${rule(r)}`);
+  await printInbox(sqs, queueUrl);
+  server.close();
 } finally {
   await emu.stop();
+}
+
+function report(result) {
+  say('what the Lambda did:');
+  for (const r of result.results) say(`  [${r.status}] ${r.action.type}${r.action.groupId ? ` ${r.action.groupId}` : ''}${r.action.prefixListId ? ` ${r.action.prefixListId}` : ''}${r.action.resourceId ? ` ${r.action.resourceId}` : ''} — ${r.action.reason ?? r.detail ?? ''}`);
 }
 
 async function printInbox(sqs, queueUrl) {

@@ -12,9 +12,9 @@ import {
   CreateVpcCommand,
   DescribeSecurityGroupRulesCommand,
 } from '@aws-sdk/client-ec2';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { ec2, emulator, sqs, uniqueName } from '../support/aws.js';
+import { drain, ec2, emulator, queue, sqs, uniqueName } from '../support/aws.js';
 import { workspace, repoRoot } from '../support/terraform.js';
 import { deployedEnvironment, invokeBundle } from '../support/bundle.js';
 
@@ -27,21 +27,6 @@ let outputs: Record<string, unknown> = {};
 let env: Record<string, string> = {};
 let inboxUrl = '';
 let groupId = '';
-
-async function queue(c: SQSClient, qname: string) {
-  const url = (await c.send(new CreateQueueCommand({ QueueName: qname }))).QueueUrl!;
-  const arn = (await c.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-  return { url, arn };
-}
-
-async function drain(c: SQSClient, url: string, want = 1): Promise<Message[]> {
-  const got: Message[] = [];
-  for (let i = 0; i < 5 && got.length < want; i++) {
-    const res = await c.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
-    got.push(...(res.Messages ?? []));
-  }
-  return got;
-}
 
 async function ingressOf(id: string) {
   const res = await client.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [id] }] }));

@@ -1,7 +1,7 @@
 // SDK clients for tests, pointed at the emulator the global setup started (AWS_ENDPOINT_URL).
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { inject } from 'vitest';
 
@@ -19,4 +19,27 @@ export const events = () => new EventBridgeClient(opts());
 /** A name unique to this run, so tests never collide in a shared or long-lived emulator. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** A queue (e.g. to subscribe to a topic: SNS→Lambda is not observable on the emulator). */
+export async function queue(c: SQSClient, qname: string): Promise<{ url: string; arn: string }> {
+  const url = (await c.send(new CreateQueueCommand({ QueueName: qname }))).QueueUrl!;
+  const arn = (await c.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  return { url, arn };
+}
+
+/** Receives until `want` messages arrived or ~5 s passed; want = 0 checks that nothing arrives. */
+export async function drain(c: SQSClient, url: string, want = 1): Promise<Message[]> {
+  const got: Message[] = [];
+  for (let i = 0; i < 5 && (want === 0 || got.length < want); i++) {
+    const res = await c.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
+    got.push(...(res.Messages ?? []));
+  }
+  return got;
+}
+
+/** An SNS notification as the subscriber saw it: subject, message and attribute values. */
+export function notification(m: Message): { subject: string; message: string; attributes: Record<string, string> } {
+  const body = JSON.parse(m.Body!) as { Subject: string; Message: string; MessageAttributes?: Record<string, { Value: string }> };
+  return { subject: body.Subject, message: body.Message, attributes: Object.fromEntries(Object.entries(body.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value])) };
 }

@@ -1,0 +1,46 @@
+variable "region" {
+  description = "AWS region to deploy to."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "name" {
+  description = "Name of the deployment."
+  type        = string
+  default     = "sg-guardian-config"
+}
+
+variable "replacement_cidrs_ipv4" {
+  description = "Office and VPN IPv4 ranges that replace 0.0.0.0/0 (documentation ranges here)."
+  type        = list(string)
+  default     = ["198.51.100.0/24", "203.0.113.0/24"]
+}
+
+variable "replacement_cidrs_ipv6" {
+  description = "Office and VPN IPv6 ranges that replace ::/0 (documentation range here)."
+  type        = list(string)
+  default     = ["2001:db8::/32"]
+}
+
+variable "create_config_recorder" {
+  description = "Create an AWS Config recorder for security groups (set false when the account already records)."
+  type        = bool
+  default     = true
+}
+
+variable "remediation_enabled" {
+  description = "Attach the automatic remediation to the Config rule (false on emulators without remediation configurations)."
+  type        = bool
+  default     = true
+}
+
+variable "notifications_subscriptions" {
+  description = "Who hears about remediations."
+  type = list(object({
+    protocol             = string
+    endpoint             = string
+    raw_message_delivery = optional(bool, false)
+    filter_policy        = optional(string)
+  }))
+  default = []
+}
