@@ -63,7 +63,7 @@ async function ingress(id: string): Promise<string[]> {
 
 /** The remediation's message, published as AWS-PublishSNSNotification does, as Lambda receives it. */
 async function remediationDelivery(message: string) {
-  await sns().send(new PublishCommand({ TopicArn: String(outputs.world_open_remediation_topic_arn), Message: message }));
+  await sns().send(new PublishCommand({ TopicArn: String(outputs.remediation_topic_arn), Message: message }));
   const [m] = await drain(queues, remediationQueueUrl);
   expect(m, 'nothing arrived on the remediation topic').toBeDefined();
   const n = JSON.parse(m!.Body!) as Record<string, string>;
@@ -81,7 +81,7 @@ async function remediationDelivery(message: string) {
 
 /** Config's compliance change for a group, through a twin of the module's rule (same pattern, SQS target). */
 async function throughComplianceRule(groupId: string, complianceType: string) {
-  const ruleName = String(outputs.world_open_compliance_rule_arn).split('/').pop()!;
+  const ruleName = String(outputs.compliance_rule_arn).split('/').pop()!;
   const pattern = (await events().send(new DescribeRuleCommand({ Name: ruleName }))).EventPattern!;
   // Another region: the module's own rule targets a Lambda, which the emulator cannot invoke.
   const opts = { endpoint: emulator().endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
@@ -100,7 +100,7 @@ async function throughComplianceRule(groupId: string, complianceType: string) {
     resourceId: groupId,
     awsAccountId: emulator().accountId,
     awsRegion: emulator().region,
-    configRuleName: outputs.world_open_config_rule_name,
+    configRuleName: outputs.config_rule_name,
     newEvaluationResult: { ...sample.Message.newEvaluationResult, complianceType },
   };
   const put = await bridge.send(new PutEventsCommand({ Entries: [{ Source: 'aws.config', DetailType: 'Config Rules Compliance Change', Detail: JSON.stringify(detail) }] }));
@@ -119,23 +119,23 @@ beforeAll(async () => {
   const box = await queue(queues, uniqueName('sgg-wo-inbox'));
   inboxUrl = box.url;
   await ws.tf(['init', '-input=false', '-no-color']);
-  outputs = await ws.apply({ name, world_open_remediation_enabled: false, notifications_subscriptions: [{ protocol: 'sqs', endpoint: box.arn }] });
+  outputs = await ws.apply({ name, remediation_enabled: false, notifications_subscriptions: [{ protocol: 'sqs', endpoint: box.arn }] });
   env = await deployedEnvironment(String(outputs.function_name));
   const rq = await queue(queues, uniqueName('sgg-wo-remediation'));
   remediationQueueUrl = rq.url;
-  await sns().send(new SubscribeCommand({ TopicArn: String(outputs.world_open_remediation_topic_arn), Protocol: 'sqs', Endpoint: rq.arn }));
+  await sns().send(new SubscribeCommand({ TopicArn: String(outputs.remediation_topic_arn), Protocol: 'sqs', Endpoint: rq.arn }));
   vpcId = (await client.send(new CreateVpcCommand({ CidrBlock: '10.62.0.0/16', AmazonProvidedIpv6CidrBlock: true }))).Vpc!.VpcId!;
 });
 
 afterAll(async () => {
-  await ws.destroy({ name, world_open_remediation_enabled: false, notifications_subscriptions: [] });
+  await ws.destroy({ name, remediation_enabled: false, notifications_subscriptions: [] });
   ws.cleanup();
 });
 
 describe('world-open remediation on the emulator', () => {
   it('deploys the settings the example asks for', () => {
     const config = JSON.parse(env.SG_GUARDIAN_CONFIG!) as { worldOpen: Record<string, unknown> };
-    expect(config.worldOpen).toMatchObject({ enabled: true, authorizedTcpPorts: ['443'], replacementCidrsIpv4: OFFICE_V4, replacementCidrsIpv6: OFFICE_V6, configRuleName: outputs.world_open_config_rule_name });
+    expect(config.worldOpen).toMatchObject({ enabled: true, authorizedTcpPorts: ['443'], replacementCidrsIpv4: OFFICE_V4, replacementCidrsIpv6: OFFICE_V6, configRuleName: outputs.config_rule_name });
   });
 
   it('the remediation message replaces 0.0.0.0/0 and ::/0 in a non-default VPC, keeps the rest, notifies once; a repeat is a no-op', async () => {
@@ -169,7 +169,7 @@ describe('world-open remediation on the emulator', () => {
     expect(n.message).toContain('0.0.0.0/0');
     expect(n.message).toContain('::/0');
     expect(n.message).toContain('198.51.100.0/24');
-    expect(n.message).toContain(String(outputs.world_open_config_rule_name));
+    expect(n.message).toContain(String(outputs.config_rule_name));
 
     const repeat = await invokeBundle(delivery, env);
     expect(repeat.ok, repeat.error).toBe(true);

@@ -3,6 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { inject } from 'vitest';
 
 export function emulator() {
@@ -15,6 +16,7 @@ export const ec2 = () => new EC2Client(opts());
 export const sns = () => new SNSClient(opts());
 export const sqs = () => new SQSClient(opts());
 export const events = () => new EventBridgeClient(opts());
+export const configService = () => new ConfigServiceClient(opts());
 
 /** A name unique to this run, so tests never collide in a shared or long-lived emulator. */
 export function uniqueName(prefix: string): string {
