@@ -188,8 +188,10 @@ locals {
   feed_names = [for feed, on in { aws = var.enable_cloudfront_feed, cloudflare = var.enable_cloudflare_feed } : feed if on]
 
   # Prefix-list mode: per enabled feed, the families to create and their sizes (known at plan time).
-  feed_prefix_list_sizes = !var.feed_prefix_lists ? {} : {
-    for feed in local.feed_names : feed => { for family, n in var.feed_prefix_list_max_entries[feed] : family => n if n > 0 }
+  feed_prefix_list_sizes = {
+    for feed in ["aws", "cloudflare"] : feed => {
+      for family, n in var.feed_prefix_list_max_entries[feed] : family => n if var.feed_prefix_lists && contains(local.feed_names, feed) && n > 0
+    }
   }
   feed_prefix_list_arns = flatten([for feed, sizes in local.feed_prefix_list_sizes : [for family in keys(sizes) : module.feed_prefix_lists[feed].arns[family]]])
 
@@ -216,7 +218,7 @@ locals {
     targets = {
       prefixLists = {
         for feed in ["aws", "cloudflare"] : feed => {
-          for family, n in lookup(local.feed_prefix_list_sizes, feed, {}) : family => module.feed_prefix_lists[feed].ids[family]
+          for family in keys(local.feed_prefix_list_sizes[feed]) : family => module.feed_prefix_lists[feed].ids[family]
         }
       }
       securityGroups = {

@@ -86,7 +86,8 @@ async function startMoto(log) {
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
+    // AWS managed policies (e.g. AWS_ConfigRole for the Config recorder) are not loaded by default.
+    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true', MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
   });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr = (stderr + d.toString()).slice(-4000); });

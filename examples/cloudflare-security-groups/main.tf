@@ -19,6 +19,8 @@ module "sg_guardian" {
   feed_prefix_lists      = false
   feed_ports             = var.ports
 
+  notifications_subscriptions = var.notifications_subscriptions
+
   tags = { Environment = "example" }
 }
 

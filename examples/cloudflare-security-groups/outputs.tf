@@ -9,6 +9,6 @@ output "schedule_rule_arn" {
 }
 
 output "security_group_ids" {
-  description = "The Cloudflare-fed groups, by shard index."
-  value       = { for shard, g in aws_security_group.cloudflare : shard => g.id }
+  description = "The Cloudflare-fed groups, in shard order (0, 1)."
+  value       = [for shard in sort(keys(aws_security_group.cloudflare)) : aws_security_group.cloudflare[shard].id]
 }

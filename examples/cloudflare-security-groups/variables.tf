@@ -27,3 +27,14 @@ variable "ports" {
   type        = list(number)
   default     = [443]
 }
+
+variable "notifications_subscriptions" {
+  description = "Who hears about feed changes and refused feeds."
+  type = list(object({
+    protocol             = string
+    endpoint             = string
+    raw_message_delivery = optional(bool, false)
+    filter_policy        = optional(string)
+  }))
+  default = []
+}

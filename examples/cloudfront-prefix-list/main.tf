@@ -22,6 +22,8 @@ module "sg_guardian" {
   cloudfront_feed_url        = var.cloudfront_feed_url
   ip_space_changed_topic_arn = var.ip_space_changed_topic_arn
 
+  notifications_subscriptions = var.notifications_subscriptions
+
   tags = { Environment = "example" }
 }
 

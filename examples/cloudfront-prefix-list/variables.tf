@@ -1,7 +1,7 @@
 variable "region" {
   description = "AWS region of the function and the origin (any: the subscription is made in us-east-1)."
   type        = string
-  default     = "eu-west-1"
+  default     = "us-east-1"
 }
 
 variable "name" {
@@ -20,4 +20,15 @@ variable "cloudfront_feed_url" {
   description = "Where the function fetches ip-ranges.json."
   type        = string
   default     = "https://ip-ranges.amazonaws.com/ip-ranges.json"
+}
+
+variable "notifications_subscriptions" {
+  description = "Who hears about feed changes and refused feeds."
+  type = list(object({
+    protocol             = string
+    endpoint             = string
+    raw_message_delivery = optional(bool, false)
+    filter_policy        = optional(string)
+  }))
+  default = []
 }

@@ -12,7 +12,7 @@ module "sg_guardian" {
   enable_drift_guard = false
 
   enable_world_open_remediation     = true
-  world_open_authorized_tcp_ports   = ["443"]
+  world_open_authorized_tcp_ports   = var.authorized_tcp_ports
   world_open_replacement_cidrs_ipv4 = var.replacement_cidrs_ipv4
   world_open_replacement_cidrs_ipv6 = var.replacement_cidrs_ipv6
   world_open_remediation_enabled    = var.remediation_enabled

@@ -10,6 +10,12 @@ variable "name" {
   default     = "sg-guardian-config"
 }
 
+variable "authorized_tcp_ports" {
+  description = "TCP ports that may stay open to the world (everything else open to the world is replaced)."
+  type        = list(string)
+  default     = ["443"]
+}
+
 variable "replacement_cidrs_ipv4" {
   description = "Office and VPN IPv4 ranges that replace 0.0.0.0/0 (documentation ranges here)."
   type        = list(string)

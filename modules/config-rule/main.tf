@@ -223,8 +223,7 @@ resource "aws_iam_role_policy" "recorder" {
 }
 
 resource "aws_config_configuration_recorder" "this" {
-  #checkov:skip=CKV2_AWS_45:Records security groups only, on purpose: Config bills per recorded item; record more with your own recorder.
-  #checkov:skip=CKV2_AWS_48:Same: this recorder exists only for the world-open rule (create_config_recorder; most accounts have their own).
+  #checkov:skip=CKV2_AWS_48:Records security groups only, on purpose: Config bills per recorded item; record more with your own recorder.
   count = var.create_config_recorder ? 1 : 0
 
   name     = var.name
@@ -253,6 +252,7 @@ resource "aws_config_delivery_channel" "this" {
 }
 
 resource "aws_config_configuration_recorder_status" "this" {
+  #checkov:skip=CKV2_AWS_45:The recorder records security groups only, on purpose (Config bills per recorded item); record more with your own recorder.
   count = var.create_config_recorder ? 1 : 0
 
   name       = aws_config_configuration_recorder.this[0].name
