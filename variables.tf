@@ -303,7 +303,7 @@ variable "feed_prefix_list_max_entries" {
   description = "max_entries of the created prefix lists, per feed and family (0: no list for that family). Every security-group rule referencing a list counts max_entries rules against the group's rules quota (60 by default), however few entries the list holds: size with headroom, not more."
   type = object({
     aws = optional(object({
-      ipv4 = optional(number, 60)
+      ipv4 = optional(number, 55)
       ipv6 = optional(number, 20)
     }), {})
     cloudflare = optional(object({

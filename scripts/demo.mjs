@@ -60,7 +60,7 @@ try {
   // The prefix lists the module creates for the CloudFront feed (empty until the first sync).
   const prefixList = async (family, maxEntries) =>
     (await ec2.send(new CreateManagedPrefixListCommand({ PrefixListName: `sg-guardian-aws-${family.toLowerCase()}`, AddressFamily: family, MaxEntries: maxEntries }))).PrefixList.PrefixListId;
-  const plV4 = await prefixList('IPv4', 60);
+  const plV4 = await prefixList('IPv4', 55);
   const plV6 = await prefixList('IPv6', 20);
 
   // The Lambda's settings, as Terraform would write them (SG_GUARDIAN_CONFIG).

@@ -126,7 +126,7 @@ describe('examples/cloudfront-prefix-list with terraform against the emulator', 
     // Prefix lists: right family and size, and no entries (the function owns them).
     const lists = (await ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: [ids.ipv4, ids.ipv6] }))).PrefixLists ?? [];
     const byId = new Map(lists.map((l) => [l.PrefixListId, l]));
-    expect(byId.get(ids.ipv4)).toMatchObject({ PrefixListName: `${name}-aws-ipv4`, AddressFamily: 'IPv4', MaxEntries: 60 });
+    expect(byId.get(ids.ipv4)).toMatchObject({ PrefixListName: `${name}-aws-ipv4`, AddressFamily: 'IPv4', MaxEntries: 55 });
     expect(byId.get(ids.ipv6)).toMatchObject({ PrefixListName: `${name}-aws-ipv6`, AddressFamily: 'IPv6', MaxEntries: 20 });
     for (const id of [ids.ipv4, ids.ipv6]) {
       const entries = await ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: id }));
