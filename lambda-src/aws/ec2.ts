@@ -156,18 +156,30 @@ export async function runEc2Action(ec2: Ec2, action: Ec2Action): Promise<Outcome
 type RuleAction = Extract<Ec2Action, { groupId: string }>;
 
 async function authorize(ec2: Ec2, action: RuleAction): Promise<Outcome> {
-  const perms = splitPermissions(action.permissions ?? []);
-  // One source per call: a Duplicate then means exactly that source exists, and the rest still go in
-  // (EC2 rejects the whole call on one duplicate; moto is not atomic either way).
+  const send = (IpPermissions: IpPermission[]) => {
+    const input = { GroupId: action.groupId, IpPermissions };
+    return action.type === 'authorize-ingress'
+      ? ec2.send(new AuthorizeSecurityGroupIngressCommand(input))
+      : ec2.send(new AuthorizeSecurityGroupEgressCommand(input));
+  };
+  const all = action.permissions ?? [];
+  const perms = splitPermissions(all);
+  if (perms.length === 0) return { action, status: 'skipped', detail: 'no permission to authorize' };
   const created: string[] = [];
+  // One call for the whole change (EC2 applies it atomically). If some source already exists the
+  // call fails as Duplicate: then one source per call, so the rest still go in and a Duplicate
+  // means exactly that source (moto is not atomic either way).
+  try {
+    const res = await send(all);
+    for (const r of res.SecurityGroupRules ?? []) if (r.SecurityGroupRuleId) created.push(r.SecurityGroupRuleId);
+    return { action, status: 'done', createdRuleIds: created };
+  } catch (err) {
+    if (ALREADY[errorCode(err)] !== 'authorize') throw err;
+  }
   let already = 0;
   for (const p of perms) {
-    const input = { GroupId: action.groupId, IpPermissions: [p] };
     try {
-      const res =
-        action.type === 'authorize-ingress'
-          ? await ec2.send(new AuthorizeSecurityGroupIngressCommand(input))
-          : await ec2.send(new AuthorizeSecurityGroupEgressCommand(input));
+      const res = await send([p]);
       for (const r of res.SecurityGroupRules ?? []) if (r.SecurityGroupRuleId) created.push(r.SecurityGroupRuleId);
     } catch (err) {
       if (ALREADY[errorCode(err)] === 'authorize') already++;

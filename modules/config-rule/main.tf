@@ -55,105 +55,16 @@ resource "aws_config_config_rule" "this" {
 
 # ---- Optional recorder: security groups only, into a hardened bucket ----
 
-resource "aws_s3_bucket" "recorder" {
-  #checkov:skip=CKV_AWS_18:This bucket is itself the configuration history; access logging it would need a second log bucket per deployment.
-  #checkov:skip=CKV_AWS_144:Cross-region replication is an organisation decision (a destination bucket and role); not forced on every user.
-  #checkov:skip=CKV2_AWS_62:Nothing consumes object-created events for configuration snapshots.
-  count = var.create_config_recorder ? 1 : 0
-
-  bucket_prefix = local.bucket_prefix
-  force_destroy = var.force_destroy
-  tags          = var.tags
-}
-
-resource "aws_s3_bucket_versioning" "recorder" {
-  count = var.create_config_recorder ? 1 : 0
-
-  bucket = aws_s3_bucket.recorder[0].id
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "recorder" {
-  count = var.create_config_recorder ? 1 : 0
-
-  bucket = aws_s3_bucket.recorder[0].id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = var.kms_key_arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "recorder" {
-  count = var.create_config_recorder ? 1 : 0
-
-  bucket                  = aws_s3_bucket.recorder[0].id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "recorder" {
-  count = var.create_config_recorder ? 1 : 0
-
-  bucket = aws_s3_bucket.recorder[0].id
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "recorder" {
-  count = var.create_config_recorder ? 1 : 0
-
-  bucket = aws_s3_bucket.recorder[0].id
-  rule {
-    id     = "expire-old-snapshots"
-    status = "Enabled"
-    filter {}
-    expiration {
-      days = var.recorder_bucket_retention_days
-    }
-    noncurrent_version_expiration {
-      noncurrent_days = 30
-    }
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-}
-
 # Config writes with the recorder's role (same account), so the bucket policy only enforces TLS.
-data "aws_iam_policy_document" "recorder_bucket" {
-  count = var.create_config_recorder ? 1 : 0
+module "recorder_bucket" {
+  source = "../log-bucket"
+  count  = var.create_config_recorder ? 1 : 0
 
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.recorder[0].arn, "${aws_s3_bucket.recorder[0].arn}/*"]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "recorder" {
-  count = var.create_config_recorder ? 1 : 0
-
-  bucket     = aws_s3_bucket.recorder[0].id
-  policy     = data.aws_iam_policy_document.recorder_bucket[0].json
-  depends_on = [aws_s3_bucket_public_access_block.recorder]
+  name_prefix    = local.bucket_prefix
+  kms_key_arn    = var.kms_key_arn
+  retention_days = var.recorder_bucket_retention_days
+  force_destroy  = var.force_destroy
+  tags           = var.tags
 }
 
 data "aws_iam_policy_document" "recorder_assume" {
@@ -193,13 +104,13 @@ data "aws_iam_policy_document" "recorder_delivery" {
   statement {
     sid       = "BucketAcl"
     actions   = ["s3:GetBucketAcl"]
-    resources = [aws_s3_bucket.recorder[0].arn]
+    resources = [module.recorder_bucket[0].arn]
   }
 
   statement {
     sid       = "WriteSnapshots"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.recorder[0].arn}/AWSLogs/${local.account_id}/Config/*"]
+    resources = ["${module.recorder_bucket[0].arn}/AWSLogs/${local.account_id}/Config/*"]
   }
 
   statement {
@@ -245,10 +156,10 @@ resource "aws_config_delivery_channel" "this" {
   count = var.create_config_recorder ? 1 : 0
 
   name           = var.name
-  s3_bucket_name = aws_s3_bucket.recorder[0].id
+  s3_bucket_name = module.recorder_bucket[0].id
   s3_kms_key_arn = var.kms_key_arn
 
-  depends_on = [aws_config_configuration_recorder.this, aws_s3_bucket_policy.recorder]
+  depends_on = [aws_config_configuration_recorder.this, module.recorder_bucket]
 }
 
 resource "aws_config_configuration_recorder_status" "this" {

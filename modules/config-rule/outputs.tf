@@ -40,5 +40,5 @@ output "recorder_name" {
 
 output "recorder_bucket_name" {
   description = "Bucket the created recorder delivers to."
-  value       = try(aws_s3_bucket.recorder[0].id, null)
+  value       = try(module.recorder_bucket[0].id, null)
 }

@@ -5,5 +5,5 @@ output "trail_arn" {
 
 output "bucket_name" {
   description = "Bucket holding the trail's logs."
-  value       = try(aws_s3_bucket.this.id, null)
+  value       = try(module.bucket.id, null)
 }

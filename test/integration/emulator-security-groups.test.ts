@@ -87,6 +87,15 @@ describe('security groups on the emulator', () => {
     expect((await rulesOf(groupId)).filter((r) => r.IpProtocol === 'udp')).toEqual([]);
   });
 
+  it('one authorize call for the whole change; when one source already exists, the others still go in', async () => {
+    await client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '198.51.100.0/24' }] }] }));
+    const perm = { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '192.0.2.0/24' }, { CidrIp: '198.51.100.0/24' }, { CidrIp: '203.0.113.0/24' }] };
+    const out = await runEc2Action(client, { type: 'authorize-ingress', groupId, permissions: [perm], reason: 'test' });
+    expect(out).toMatchObject({ status: 'done', detail: '1 of 3 already present' });
+    const web = (await rulesOf(groupId)).filter((r) => r.FromPort === 8080).map((r) => r.CidrIpv4).sort();
+    expect(web).toEqual(['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24']);
+  });
+
   it('a real failure is reported as failed, not swallowed', async () => {
     const out = await runEc2Action(client, { type: 'authorize-ingress', groupId: 'sg-0000000000000dead', permissions: [{ IpProtocol: 'tcp', FromPort: 1, ToPort: 1, IpRanges: [{ CidrIp: '192.0.2.1/32' }] }], reason: 'test' });
     expect(out.status).toBe('failed');
