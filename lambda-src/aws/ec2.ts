@@ -236,11 +236,10 @@ async function modifyPrefixList(ec2: Ec2, action: Extract<Ec2Action, { type: 'mo
     for (let i = 0; i < action.remove.length; i += PREFIX_LIST_BATCH) batches.push({ RemoveEntries: action.remove.slice(i, i + PREFIX_LIST_BATCH) });
     for (let i = 0; i < action.add.length; i += PREFIX_LIST_BATCH) batches.push({ AddEntries: action.add.slice(i, i + PREFIX_LIST_BATCH) });
   }
-  let version = action.currentVersion;
   for (const [i, batch] of batches.entries()) {
-    if (i > 0) version = await waitForPrefixList(ec2, action.prefixListId, pollMs);
-    const res = await ec2.send(new ModifyManagedPrefixListCommand({ PrefixListId: action.prefixListId, CurrentVersion: version, ...batch }));
-    version = res.PrefixList?.Version ?? version + 1;
+    // Later batches go against the version the previous one made, once it has settled.
+    const version = i === 0 ? action.currentVersion : await waitForPrefixList(ec2, action.prefixListId, pollMs);
+    await ec2.send(new ModifyManagedPrefixListCommand({ PrefixListId: action.prefixListId, CurrentVersion: version, ...batch }));
   }
   return batches.length;
 }

@@ -11,7 +11,6 @@ import { type ShardSlot, assignShards } from './shards.js';
 const FAMILIES = ['ipv4', 'ipv6'] as const;
 const FAMILY_NAME: Record<IpFamily, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
 
-export type { ObservedPrefixList };
 
 /** What a target held before: counts of what is there, and the tags of the last apply. */
 export interface PreviousFeedState {

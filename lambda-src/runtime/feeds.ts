@@ -11,8 +11,19 @@ import { planFeed, planFeedRejected } from '../plan/feeds.js';
 import type { Settings } from '../policy/settings.js';
 
 export interface FeedDeps {
-  ec2: Ec2;
   fetch: Fetcher;
+  reads: FeedReads;
+}
+
+export type FeedReads = ReturnType<typeof feedReads>;
+
+/** EC2 reads shared by the feeds of one run: the tag-filtered group read is made once, however many feeds sync. */
+export function feedReads(ec2: Ec2) {
+  let tagged: Promise<ObservedGroup[]> | undefined;
+  return {
+    ec2,
+    taggedGroups: (tagKey: string) => (tagged ??= describeGroups(ec2, { Filters: [{ Name: 'tag-key', Values: [tagKey] }] })),
+  };
 }
 
 /** One feed, end to end up to the plan. A feed that cannot be read plans one high notify, nothing else. */
@@ -26,7 +37,7 @@ export async function planFeedSync(feed: FeedName, settings: Settings, deps: Fee
   } catch (err) {
     return planFeedRejected(feed, err);
   }
-  const observed = await observeFeedTargets(feed, settings, deps.ec2);
+  const observed = await observeFeedTargets(feed, settings, deps.reads);
   const gone: Action[] = observed.missingGroupIds.map((id) => ({ type: 'ignore', reason: `feeds.targets.securityGroups.groupIds.${feed} lists ${id}, which does not exist` }));
   return [...gone, ...planFeed(next, observed, settings.feeds)];
 }
@@ -57,7 +68,8 @@ async function loadFeed(feed: FeedName, settings: Settings, fetch: Fetcher, noti
 }
 
 /** The configured prefix lists, the candidate groups (one filtered describe plus the listed IDs), and the sizes of lists their rules reference. */
-async function observeFeedTargets(feed: FeedName, settings: Settings, ec2: Ec2) {
+async function observeFeedTargets(feed: FeedName, settings: Settings, reads: FeedReads) {
+  const { ec2 } = reads;
   const targets = settings.feeds.targets;
   const prefixLists: ObservedPrefixList[] = [];
   for (const id of [targets.prefixLists[feed].ipv4, targets.prefixLists[feed].ipv6]) {
@@ -67,7 +79,7 @@ async function observeFeedTargets(feed: FeedName, settings: Settings, ec2: Ec2) 
   }
   const sg = targets.securityGroups;
   const groups = new Map<string, ObservedGroup>();
-  for (const g of await describeGroups(ec2, { Filters: [{ Name: 'tag-key', Values: [sg.tagKey] }] })) groups.set(g.groupId, g);
+  for (const g of await reads.taggedGroups(sg.tagKey)) groups.set(g.groupId, g);
   const missingGroupIds: string[] = [];
   for (const id of sg.groupIds[feed].filter((id) => !groups.has(id))) {
     const g = await describeGroup(ec2, id);

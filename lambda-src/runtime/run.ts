@@ -11,7 +11,7 @@ import type { ActionResult } from '../notify/outcomes.js';
 import type { FeedName } from '../feeds/feed-set.js';
 import { execute } from './execute.js';
 import { planDriftEvent } from './drift.js';
-import { planFeedSync } from './feeds.js';
+import { feedReads, planFeedSync } from './feeds.js';
 import { planWorldOpenEvent, planWorldOpenSweep } from './world-open.js';
 
 export interface RunDeps {
@@ -45,7 +45,7 @@ async function plan(event: GuardEvent, settings: Settings, deps: RunDeps): Promi
     case 'cloudtrail':
       return planDriftEvent(event, settings, deps.ec2);
     case 'ip-space-changed':
-      return planFeedSync('aws', settings, deps, event);
+      return planFeedSync('aws', settings, { fetch: deps.fetch, reads: feedReads(deps.ec2) }, event);
     case 'config-remediation':
     case 'config-compliance':
     case 'config-item':
@@ -69,7 +69,8 @@ function scheduledFeeds(settings: Settings): FeedName[] {
 
 async function planPeriodic(settings: Settings, deps: RunDeps, feeds: readonly FeedName[], sweep: boolean): Promise<Action[]> {
   const actions: Action[] = [];
-  for (const feed of feeds) actions.push(...(await planFeedSync(feed, settings, deps)));
+  const reads = feedReads(deps.ec2);
+  for (const feed of feeds) actions.push(...(await planFeedSync(feed, settings, { fetch: deps.fetch, reads })));
   if (sweep) actions.push(...(await planWorldOpenSweep(settings, deps.ec2)));
   if (actions.length === 0) actions.push({ type: 'ignore', reason: 'nothing periodic is enabled (no feed, worldOpen.sweep off)' });
   return actions;

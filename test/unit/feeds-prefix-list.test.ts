@@ -6,7 +6,8 @@ import type { Action } from '../../lambda-src/core/model.js';
 import { parseAwsIpRanges, selectAwsRanges } from '../../lambda-src/feeds/aws-ip-ranges.js';
 import { parseCloudflareText } from '../../lambda-src/feeds/cloudflare.js';
 import { FEED_HASH_TAG, FEED_SYNC_TOKEN_TAG } from '../../lambda-src/feeds/feed-set.js';
-import { type ObservedPrefixList, planFeed, planPrefixList } from '../../lambda-src/plan/feeds.js';
+import type { ObservedPrefixList } from '../../lambda-src/core/model.js';
+import { planFeed, planPrefixList } from '../../lambda-src/plan/feeds.js';
 import { FeedSettingsSchema } from '../../lambda-src/policy/feed-settings.js';
 
 const SAMPLES = new URL('../fixtures/samples/', import.meta.url);

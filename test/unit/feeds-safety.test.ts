@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { Action, ObservedGroup } from '../../lambda-src/core/model.js';
 import { parseAwsIpRanges } from '../../lambda-src/feeds/aws-ip-ranges.js';
 import { FEED_HASH_TAG, FEED_SYNC_TOKEN_TAG, type FeedSet, makeFeedSet } from '../../lambda-src/feeds/feed-set.js';
-import { type ObservedPrefixList, type PreviousFeedState, checkFeedSafety, planFeed, planFeedRejected } from '../../lambda-src/plan/feeds.js';
+import type { ObservedPrefixList } from '../../lambda-src/core/model.js';
+import { type PreviousFeedState, checkFeedSafety, planFeed, planFeedRejected } from '../../lambda-src/plan/feeds.js';
 import { FeedSettingsSchema } from '../../lambda-src/policy/feed-settings.js';
 
 const SAMPLES = new URL('../fixtures/samples/', import.meta.url);
