@@ -17,6 +17,7 @@ locals {
     notifications = { topicArn = module.notifications.topic_arn }
     feeds         = local.feeds_config
     worldOpen     = local.world_open_config
+    state         = { tableName = module.state_table.table_name, graceSeconds = var.state_grace_seconds }
     drift = merge(
       {
         enabled              = var.enable_drift_guard
@@ -65,10 +66,33 @@ locals {
       resources  = [module.notifications.topic_arn]
       conditions = []
     },
+    {
+      # The desired state: read and conditional writes on this table only (no table management).
+      sid        = "DesiredState"
+      actions    = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Scan"]
+      resources  = [module.state_table.table_arn]
+      conditions = []
+    },
+    {
+      sid        = "DesiredStateKey"
+      actions    = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources  = [local.kms_key_arn]
+      conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = ["dynamodb.${data.aws_region.current.id}.amazonaws.com"] }]
+    },
   ], local.drift_statements, local.feeds_statements, local.world_open_statements)
 
-  # One daily (by default) schedule drives everything periodic: the feed syncs and the world-open sweep.
-  schedule_enabled = anytrue([local.feeds_scheduled, local.world_open_sweep])
+  # One daily (by default) schedule drives everything periodic: the feed syncs, the drift guard's
+  # reconcile sweep (enrolment, missed events) and the world-open sweep.
+  schedule_enabled = anytrue([var.enable_drift_guard, local.feeds_scheduled, local.world_open_sweep])
+}
+
+module "state_table" {
+  source = "./modules/state-table"
+
+  name                = "${var.name}-state"
+  kms_key_arn         = local.kms_key_arn
+  deletion_protection = var.state_table_deletion_protection
+  tags                = local.tags
 }
 
 module "kms_key" {

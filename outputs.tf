@@ -125,3 +125,18 @@ output "config_recorder_name" {
   description = "AWS Config recorder created for security groups (null unless create_config_recorder)."
   value       = try(module.world_open[0].recorder_name, null)
 }
+
+output "state_table_name" {
+  description = "DynamoDB table holding the desired state (baselines per guarded group, feed records, the event ledger); the CLI's `state` commands take it."
+  value       = try(module.state_table.table_name, null)
+}
+
+output "state_table_arn" {
+  description = "ARN of the desired-state table."
+  value       = try(module.state_table.table_arn, null)
+}
+
+output "settings" {
+  description = "The settings document the function runs with (SG_GUARDIAN_CONFIG): pass it to `sg-guardian explain --config` and `sg-guardian state`."
+  value       = jsonencode(local.config)
+}

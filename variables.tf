@@ -162,6 +162,23 @@ variable "lambda_reserved_concurrency" {
   default     = null
 }
 
+variable "state_table_deletion_protection" {
+  description = "Deletion protection on the desired-state DynamoDB table (baselines, feed records, event ledger). Turn it off before a destroy."
+  type        = bool
+  default     = true
+}
+
+variable "state_grace_seconds" {
+  description = "How long the reconcile sweep lets a difference between a guarded group and its baseline stand unexplained (CloudTrail delivers within minutes) before it reconciles it as a missed event."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.state_grace_seconds >= 60 && var.state_grace_seconds <= 86400 && floor(var.state_grace_seconds) == var.state_grace_seconds
+    error_message = "state_grace_seconds must be a whole number of seconds from 60 to 86400."
+  }
+}
+
 variable "lambda_log_retention_days" {
   description = "Retention of the function's CloudWatch Logs, in days."
   type        = number

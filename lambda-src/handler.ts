@@ -7,6 +7,9 @@ import type { Context } from 'aws-lambda';
 import { createEc2 } from './aws/ec2.js';
 import { fetchBytes } from './aws/http.js';
 import { createSns } from './aws/sns.js';
+import { createStateStore } from './aws/state.js';
+import { MemoryStateStore } from './core/memory-state.js';
+import type { StateStore } from './core/state.js';
 import { type Settings, parseSettings } from './policy/settings.js';
 import { type RunResult, runEvent } from './runtime/run.js';
 
@@ -15,12 +18,16 @@ const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPAC
 const ec2 = createEc2();
 const sns = createSns();
 let settings: Settings | undefined;
+let state: StateStore | undefined;
 
 export const handler = async (event: unknown, context?: Context): Promise<RunResult> => {
   if (context) logger.addContext(context);
   settings ??= parseSettings(process.env.SG_GUARDIAN_CONFIG);
+  // The module always sets a table; without one (a hand-made deployment) state lasts a container.
+  state ??= settings.state.tableName ? createStateStore(settings.state.tableName) : new MemoryStateStore();
+  const home = { accountId: accountOf(settings.selfRoleArn), region: process.env.AWS_REGION };
   try {
-    const result = await runEvent(event, settings, { ec2, sns, fetch: fetchBytes, log: (m, extra) => logger.info(m, extra ?? {}) });
+    const result = await runEvent(event, settings, { ec2, sns, fetch: fetchBytes, state, home, log: (m, extra) => logger.info(m, extra ?? {}) });
     const applied = result.results.filter((r) => r.status === 'done' && r.action.type !== 'notify').length;
     const failed = result.results.filter((r) => r.status === 'failed');
     // EMF: what was changed (reverted / replaced / synced), what was ignored, what failed.
@@ -41,3 +48,8 @@ export const handler = async (event: unknown, context?: Context): Promise<RunRes
     metrics.publishStoredMetrics();
   }
 };
+
+/** The account of the function's own role: the account this function guards. */
+function accountOf(roleArn: string | undefined): string | undefined {
+  return roleArn ? /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] : undefined;
+}

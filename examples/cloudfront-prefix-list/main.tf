@@ -13,7 +13,9 @@ provider "aws" {
 module "sg_guardian" {
   source = "../.."
 
-  name = var.name
+  # Examples are applied and destroyed by the tests; keep the default (true) in production.
+  state_table_deletion_protection = false
+  name                            = var.name
 
   # This example shows the feed alone; see examples/drift-guard for guarding groups too.
   enable_drift_guard = false

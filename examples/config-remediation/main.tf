@@ -8,8 +8,10 @@ provider "aws" {
 module "sg_guardian" {
   source = "../.."
 
-  name               = var.name
-  enable_drift_guard = false
+  # Examples are applied and destroyed by the tests; keep the default (true) in production.
+  state_table_deletion_protection = false
+  name                            = var.name
+  enable_drift_guard              = false
 
   enable_world_open_remediation     = true
   world_open_authorized_tcp_ports   = var.authorized_tcp_ports

@@ -7,7 +7,9 @@ provider "aws" {
 module "sg_guardian" {
   source = "../.."
 
-  name = var.name
+  # Examples are applied and destroyed by the tests; keep the default (true) in production.
+  state_table_deletion_protection = false
+  name                            = var.name
 
   drift_guard_tag              = { key = "sg-guardian:guard", value = "true" }
   drift_allowed_principal_arns = var.allowed_principal_arns

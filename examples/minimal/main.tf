@@ -7,9 +7,11 @@ provider "aws" {
 module "sg_guardian" {
   source = "../.."
 
-  name            = var.name
-  dry_run         = true
-  drift_guard_tag = { key = "sg-guardian:guard", value = "true" }
+  # Examples are applied and destroyed by the tests; keep the default (true) in production.
+  state_table_deletion_protection = false
+  name                            = var.name
+  dry_run                         = true
+  drift_guard_tag                 = { key = "sg-guardian:guard", value = "true" }
 
   notifications_subscriptions = var.notify_email == null ? [] : [{ protocol = "email", endpoint = var.notify_email }]
 

@@ -11,6 +11,7 @@ import {
   EC2Client,
   GetManagedPrefixListEntriesCommand,
   ModifyManagedPrefixListCommand,
+  ModifySecurityGroupRulesCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
   type Filter,
@@ -114,7 +115,7 @@ export async function describePrefixListSizes(ec2: Ec2, prefixListIds: string[])
 
 // ---- writes ---------------------------------------------------------------------------------
 
-export type Ec2Action = Extract<Action, { type: 'revoke-ingress' | 'revoke-egress' | 'authorize-ingress' | 'authorize-egress' | 'modify-prefix-list' | 'tag-resource' }>;
+export type Ec2Action = Extract<Action, { type: 'revoke-ingress' | 'revoke-egress' | 'authorize-ingress' | 'authorize-egress' | 'modify-prefix-list' | 'modify-rules' | 'tag-resource' }>;
 
 export interface Outcome {
   action: Action;
@@ -144,6 +145,9 @@ export async function runEc2Action(ec2: Ec2, action: Ec2Action): Promise<Outcome
         if (action.tags) await tag(ec2, action.prefixListId, action.tags);
         return { action, status: 'done', ...(calls > 1 ? { detail: `${calls} ModifyManagedPrefixList calls` } : {}) };
       }
+      case 'modify-rules':
+        await modifyRules(ec2, action);
+        return { action, status: 'done' };
       case 'tag-resource':
         await tag(ec2, action.resourceId, action.tags);
         return { action, status: 'done' };
@@ -153,7 +157,29 @@ export async function runEc2Action(ec2: Ec2, action: Ec2Action): Promise<Outcome
   }
 }
 
-type RuleAction = Extract<Ec2Action, { groupId: string }>;
+type RuleAction = Extract<Ec2Action, { type: 'revoke-ingress' | 'revoke-egress' | 'authorize-ingress' | 'authorize-egress' }>;
+
+/** Puts approved content back on rules in place; setting a rule to the value it has is a no-op in EC2. */
+async function modifyRules(ec2: Ec2, action: Extract<Ec2Action, { type: 'modify-rules' }>): Promise<void> {
+  await ec2.send(
+    new ModifySecurityGroupRulesCommand({
+      GroupId: action.groupId,
+      SecurityGroupRules: action.rules.map(({ ruleId, rule }) => ({
+        SecurityGroupRuleId: ruleId,
+        SecurityGroupRule: {
+          IpProtocol: rule.protocol,
+          FromPort: rule.fromPort ?? -1,
+          ToPort: rule.toPort ?? -1,
+          ...(rule.cidrIpv4 ? { CidrIpv4: rule.cidrIpv4 } : {}),
+          ...(rule.cidrIpv6 ? { CidrIpv6: rule.cidrIpv6 } : {}),
+          ...(rule.prefixListId ? { PrefixListId: rule.prefixListId } : {}),
+          ...(rule.referencedGroupId ? { ReferencedGroupId: rule.referencedGroupId } : {}),
+          Description: rule.description ?? '',
+        },
+      })),
+    }),
+  );
+}
 
 async function authorize(ec2: Ec2, action: RuleAction): Promise<Outcome> {
   const send = (IpPermissions: IpPermission[]) => {

@@ -2,6 +2,7 @@
 // `describe-security-groups` output, turned into the planners' ObservedGroup. Pure.
 import { z } from 'zod';
 import type { ObservedGroup, SecurityGroupRule } from '../core/model.js';
+import type { BaselineRule } from '../core/state.js';
 import { fromZod } from '../events/zod-error.js';
 import { type ApiSecurityGroupRule, ruleFromApi } from '../core/api-rule.js';
 
@@ -77,4 +78,28 @@ export function groupFromFile(raw: unknown, groupId: string, file: string): Obse
     }
   }
   return { groupId, groupName: g.GroupName, vpcId: g.VpcId, ownerId: g.OwnerId, tags: Object.fromEntries(g.Tags.map((t) => [t.Key, t.Value])), rules };
+}
+
+const BaselineRuleSchema = z
+  .object({
+    ruleId: z.string().optional(),
+    direction: z.enum(['ingress', 'egress']),
+    protocol: z.string().min(1),
+    fromPort: z.number().int().optional(),
+    toPort: z.number().int().optional(),
+    cidrIpv4: z.string().optional(),
+    cidrIpv6: z.string().optional(),
+    prefixListId: z.string().optional(),
+    referencedGroupId: z.string().optional(),
+    description: z.string().optional(),
+  })
+  .strict()
+  .refine((r) => [r.cidrIpv4, r.cidrIpv6, r.prefixListId, r.referencedGroupId].filter((x) => x !== undefined).length === 1, 'a baseline rule has exactly one source (cidrIpv4, cidrIpv6, prefixListId or referencedGroupId)');
+
+/** --baseline: `sg-guardian state show` output (a group record), or just its `baseline` array. */
+export function baselineFromFile(raw: unknown, file: string): BaselineRule[] {
+  const list = typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'baseline' in raw ? (raw).baseline : raw;
+  const parsed = z.array(BaselineRuleSchema).safeParse(list);
+  if (!parsed.success) throw fromZod(parsed.error, `${file}: baseline`);
+  return parsed.data.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as unknown as BaselineRule);
 }

@@ -1,5 +1,6 @@
-// Commands: explain <event.json> [--config f] [--group-file f]; ranges aws|cloudflare ...
-// Exit codes: 0 ok, 2 bad input (the message names what was wrong), 1 unexpected.
+// Commands: explain <event.json> [--config f] [--group-file f] [--baseline f]; ranges aws|cloudflare ...;
+// state show|accept|release --group sg-... (the only command that calls AWS, with your credentials).
+// Exit codes: 0 ok, 2 bad input (the message names what was wrong), 1 unexpected (state show: not enrolled).
 import fs from 'node:fs';
 import { DecodeError } from '../core/model.js';
 import { decodeEvent } from '../events/decode.js';
@@ -10,7 +11,8 @@ import { planDrift } from '../plan/drift.js';
 import { planRemediation, planRemediationIntent } from '../plan/remediation.js';
 import { rangesFromAwsFile } from '../feeds/aws-ip-ranges.js';
 import { rangesFromCloudflare } from '../feeds/cloudflare.js';
-import { groupFromFile } from './group-file.js';
+import { baselineFromFile, groupFromFile } from './group-file.js';
+import { stateCommand } from './state.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -20,15 +22,20 @@ export interface Io {
 export class UsageError extends Error {}
 
 const USAGE = `usage:
-  sg-guardian explain <event.json> [--config settings.json] [--group-file describe-security-groups.json]
+  sg-guardian explain <event.json> [--config settings.json] [--group-file describe-security-groups.json] [--baseline baseline.json]
+  sg-guardian state show|accept|release --group <sg-id> [--config settings.json]
   sg-guardian ranges aws --file <ip-ranges.json> [--expect-md5 <md5>] [--service S]... [--region R]...
   sg-guardian ranges cloudflare (--v4 <file> --v6 <file> | --json <file>)
 `;
 
-export function main(argv: string[], io: Io): number {
+export function main(argv: string[], io: Io): number | Promise<number> {
   try {
     const [command, ...rest] = argv;
     switch (command) {
+      case 'state': {
+        const { positional, options } = parseArgs(rest, ['config', 'group']);
+        return stateCommand(positional[0], options.group?.[0], settingsFrom(options), io).catch((err: unknown) => fail(err, io));
+      }
       case 'explain':
         io.stdout(JSON.stringify(explain(rest), null, 2) + '\n');
         return 0;
@@ -44,13 +51,23 @@ export function main(argv: string[], io: Io): number {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (err) {
-    if (err instanceof DecodeError || err instanceof UsageError) {
-      io.stderr(`sg-guardian: ${err.message}\n${err instanceof UsageError ? USAGE : ''}`);
-      return 2;
-    }
-    io.stderr(`sg-guardian: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`);
-    return 1;
+    return fail(err, io);
   }
+}
+
+function fail(err: unknown, io: Io): number {
+  if (err instanceof DecodeError || err instanceof UsageError) {
+    io.stderr(`sg-guardian: ${err.message}\n${err instanceof UsageError ? USAGE : ''}`);
+    return 2;
+  }
+  io.stderr(`sg-guardian: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`);
+  return 1;
+}
+
+function settingsFrom(options: Record<string, string[]>): Settings {
+  const configFile = options.config?.[0];
+  const configText = configFile !== undefined ? readText(configFile, 'settings') : process.env.SG_GUARDIAN_CONFIG;
+  return parseSettings(configText, configFile ?? 'SG_GUARDIAN_CONFIG');
 }
 
 export function parseArgs(args: string[], flags: string[]): { positional: string[]; options: Record<string, string[]> } {
@@ -79,21 +96,24 @@ export function readJsonFile(file: string, what: string): unknown {
 }
 
 function explain(args: string[]) {
-  const { positional, options } = parseArgs(args, ['config', 'group-file']);
+  const { positional, options } = parseArgs(args, ['config', 'group-file', 'baseline']);
   if (positional.length !== 1) throw new UsageError('explain takes exactly one event file');
-  const configFile = options.config?.[0];
-  const configText = configFile !== undefined ? readText(configFile, 'settings') : process.env.SG_GUARDIAN_CONFIG;
-  const settings = parseSettings(configText, configFile ?? 'SG_GUARDIAN_CONFIG');
+  const settings = settingsFrom(options);
   const event = decodeEvent(readJsonFile(positional[0]!, 'event'));
   const groupFile = options['group-file']?.[0];
-  return { kind: event.kind, event: summary(event), actions: planWithoutAws(event, settings, groupFile) };
+  const baselineFile = options.baseline?.[0];
+  return { kind: event.kind, event: summary(event), actions: planWithoutAws(event, settings, groupFile, baselineFile) };
 }
 
-/** The same planners as the Lambda, with no observed state except what --group-file supplies. */
-function planWithoutAws(event: GuardEvent, settings: Settings, groupFile: string | undefined): Action[] {
+/** The same planners as the Lambda, with no observed state except what --group-file and --baseline supply. */
+function planWithoutAws(event: GuardEvent, settings: Settings, groupFile: string | undefined, baselineFile: string | undefined): Action[] {
   switch (event.kind) {
-    case 'cloudtrail':
-      return planDrift(event, { settings });
+    case 'cloudtrail': {
+      const groupId = event.groupId ?? event.createdRules[0]?.groupId;
+      const observedGroup = groupFile && groupId ? groupFromFile(readJsonFile(groupFile, 'group file'), groupId, groupFile) : undefined;
+      const baseline = baselineFile ? baselineFromFile(readJsonFile(baselineFile, 'baseline'), baselineFile) : undefined;
+      return planDrift(event, { settings, ...(observedGroup ? { observedGroup } : {}), ...(baseline ? { baseline } : {}) });
+    }
     case 'config-remediation':
     case 'config-compliance':
     case 'config-item': {

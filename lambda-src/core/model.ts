@@ -82,6 +82,13 @@ export type Action =
       tags?: Record<string, string>;
       reason: string;
     }
+  | {
+      /** ModifySecurityGroupRules: put approved content back on a rule in place (same rule ID). */
+      type: 'modify-rules';
+      groupId: string;
+      rules: { ruleId: string; rule: Omit<SecurityGroupRule, 'ruleId' | 'groupId'> }[];
+      reason: string;
+    }
   | { type: 'tag-resource'; resourceId: string; tags: Record<string, string>; reason: string }
   | { type: 'remediate-group'; groupId: string; reason: string }
   | { type: 'notify'; subject: string; message: string; attributes: Record<string, string>; severity: Severity; reason: string }

@@ -5,7 +5,7 @@ import type { CloudTrailEvent } from '../events/guard-event.js';
 
 export type NotifyAction = Extract<Action, { type: 'notify' }>;
 
-export type DriftOutcome = 'reverted' | 'would-revert' | 'revert-incomplete';
+export type DriftOutcome = 'reverted' | 'would-revert' | 'revert-incomplete' | 'nothing-to-undo';
 
 export interface DriftNotice {
   event: CloudTrailEvent;
@@ -29,6 +29,7 @@ const HEADLINE: Record<DriftOutcome, string> = {
   reverted: 'Reverted',
   'would-revert': 'Would revert',
   'revert-incomplete': 'Could not fully revert',
+  'nothing-to-undo': 'Unauthorized',
 };
 
 export function renderDriftNotification(n: DriftNotice): NotifyAction {
@@ -43,7 +44,9 @@ export function renderDriftNotification(n: DriftNotice): NotifyAction {
       ? `DRY RUN: sg-guardian would revert ${e.eventName} on ${group}${direction}. No change was made.`
       : n.outcome === 'revert-incomplete'
         ? `sg-guardian could not fully revert ${e.eventName} on ${group}${direction}.`
-        : `sg-guardian reverted ${e.eventName} on ${group}${direction}.`;
+        : n.outcome === 'nothing-to-undo'
+          ? `An unauthorized ${e.eventName} on ${group}${direction}: nothing is left to undo, the group holds its approved rules.`
+          : `sg-guardian reverted ${e.eventName} on ${group}${direction}.`;
 
   const role = e.actor.roleArn ? `; role ${e.actor.roleArn}` : '';
   const via = e.actor.invokedBy ? `; via ${e.actor.invokedBy}` : '';
@@ -122,6 +125,13 @@ export function describePermission(p: IpPermission, direction: Direction | undef
       line(`group ${g.GroupId ?? '(unnamed)'}${g.UserId ? ` (account ${g.UserId})` : ''}`, g.Description),
     ),
   ];
+}
+
+/** "ingress tcp 22 from 0.0.0.0/0 "desc"" for rule content (baseline entries have no current ID). */
+export function describeContent(r: Omit<SecurityGroupRule, 'ruleId' | 'groupId'>): string {
+  const side = r.direction === 'egress' ? 'to' : 'from';
+  const source = r.cidrIpv4 ?? r.cidrIpv6 ?? (r.prefixListId ? `prefix list ${r.prefixListId}` : r.referencedGroupId ? `group ${r.referencedGroupId}` : '(no source recorded)');
+  return `${r.direction} ${describeTraffic(r.protocol, r.fromPort, r.toPort)} ${side} ${source}${quoted(r.description)}`;
 }
 
 /** "ingress tcp 22 from 0.0.0.0/0 [sgr-...]". */

@@ -33,6 +33,8 @@ export function describe(a: Action): string {
       return `${a.type} on ${a.groupId}${a.ruleIds?.length ? ` (rules ${a.ruleIds.join(', ')})` : ''}`;
     case 'modify-prefix-list':
       return `modify ${a.prefixListId} (+${a.add.length} -${a.remove.length})`;
+    case 'modify-rules':
+      return `modify ${a.rules.map((r) => r.ruleId).join(', ')} on ${a.groupId}`;
     case 'tag-resource':
       return `tag ${a.resourceId}`;
     case 'remediate-group':

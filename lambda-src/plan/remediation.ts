@@ -5,6 +5,8 @@ import type { Action, IpPermission, ObservedGroup, SecurityGroupRule } from '../
 import type { ConfigComplianceEvent, ConfigItemEvent, ConfigRemediationEvent } from '../events/guard-event.js';
 import { type NotifyAction, type RemediatedRule, describePermission, worldOpenNotification } from '../notify/remediation.js';
 import type { Settings } from '../policy/settings.js';
+import type { BaselineRule } from '../core/state.js';
+import { splitByBaseline } from '../reconcile/world-open.js';
 import { describeRulePorts, findViolations, outOfScopeReason, portProtocol, type Violation } from '../policy/world-open.js';
 import { parseCidr } from '../policy/world-open-settings.js';
 
@@ -12,6 +14,8 @@ export type WorldOpenEvent = ConfigRemediationEvent | ConfigComplianceEvent | Co
 
 export interface RemediationContext {
   settings: Settings;
+  /** The group's approved baseline when it is drift-guarded and enrolled (see reconcile/world-open.ts). */
+  baseline?: BaselineRule[];
   /** The group described fresh after the event; undefined when it no longer exists. */
   group?: ObservedGroup;
 }
@@ -44,12 +48,12 @@ export function planRemediation(event: WorldOpenEvent, ctx: RemediationContext):
   const violations = findViolations(group, settings.worldOpen);
   if (violations.length === 0) return [{ type: 'ignore', reason: `${group.groupId}: no world-open rule outside the authorized ports` }];
   const { account, region } = locationOf(event, group);
-  const fix = planGroupFix(group, violations, settings, { ...triggerOf(event, settings), accountId: account, region });
-  return [...fix.authorize, ...fix.revoke, fix.notify];
+  const fix = planGuardedFix(group, violations, settings, { ...triggerOf(event, settings), accountId: account, region }, ctx.baseline);
+  return [...fix.authorize, ...fix.revoke, ...fix.notify];
 }
 
 /** The scheduled sweep over described groups: every authorize first, then every revoke, then the notifications. */
-export function planSweep(groups: ObservedGroup[], settings: Settings): Action[] {
+export function planSweep(groups: ObservedGroup[], settings: Settings, baselines: ReadonlyMap<string, BaselineRule[]> = new Map()): Action[] {
   if (!settings.worldOpen.enabled) return [{ type: 'ignore', reason: 'world-open remediation is disabled (worldOpen.enabled=false)' }];
   const authorize: Action[] = [];
   const revoke: Action[] = [];
@@ -62,10 +66,10 @@ export function planSweep(groups: ObservedGroup[], settings: Settings): Action[]
     }
     const violations = findViolations(group, settings.worldOpen);
     if (violations.length === 0) continue;
-    const fix = planGroupFix(group, violations, settings, { trigger: 'the scheduled world-open sweep', feed: 'sweep', accountId: group.ownerId });
+    const fix = planGuardedFix(group, violations, settings, { trigger: 'the scheduled world-open sweep', feed: 'sweep', accountId: group.ownerId }, baselines.get(group.groupId));
     authorize.push(...fix.authorize);
     revoke.push(...fix.revoke);
-    notify.push(fix.notify);
+    notify.push(...fix.notify);
   }
   if (notify.length === 0)
     return [{ type: 'ignore', reason: `sweep: ${groups.length} group(s) checked (${outOfScope} out of scope), none world-open outside the authorized ports` }];
@@ -137,6 +141,18 @@ interface GroupFix {
   authorize: Action[];
   revoke: Action[];
   notify: NotifyAction;
+}
+
+/** Replacement for approved world-open rules; for those outside a guarded group's baseline, revoke only. */
+function planGuardedFix(group: ObservedGroup, violations: Violation[], settings: Settings, trigger: Trigger, baseline: BaselineRule[] | undefined) {
+  const { approved, outside } = splitByBaseline(violations, baseline);
+  const fixes: GroupFix[] = [];
+  if (approved.length) fixes.push(planGroupFix(group, approved, settings, trigger));
+  if (outside.length) {
+    const revokeOnly = { ...settings, worldOpen: { ...settings.worldOpen, replacementCidrsIpv4: [], replacementCidrsIpv6: [] } };
+    fixes.push(planGroupFix(group, outside, revokeOnly, { ...trigger, trigger: `${trigger.trigger}; the rule is not in the group's approved baseline (drift guard), so it is revoked without replacement` }));
+  }
+  return { authorize: fixes.flatMap((f) => f.authorize), revoke: fixes.flatMap((f) => f.revoke), notify: fixes.map((f) => f.notify) };
 }
 
 function planGroupFix(group: ObservedGroup, violations: Violation[], settings: Settings, trigger: Trigger): GroupFix {

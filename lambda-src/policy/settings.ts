@@ -6,6 +6,7 @@ import { DecodeError } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
 import { DriftSettingsSchema } from './drift-settings.js';
 import { FeedSettingsSchema } from './feed-settings.js';
+import { StateSettingsSchema } from './state-settings.js';
 import { WorldOpenSettingsSchema } from './world-open-settings.js';
 
 export const SettingsSchema = z
@@ -21,6 +22,7 @@ export const SettingsSchema = z
     drift: DriftSettingsSchema,
     feeds: FeedSettingsSchema,
     worldOpen: WorldOpenSettingsSchema,
+    state: StateSettingsSchema,
   })
   .strict();
 

@@ -11,10 +11,12 @@ export interface ExecuteDeps {
   sns: Sns;
   topicArn?: string;
   dryRun: boolean;
+  /** The event ledger already tells a replay from a retry: notify even when every action was already done. */
+  ledgered?: boolean;
   log: (message: string, extra?: Record<string, unknown>) => void;
 }
 
-const MUTATIONS = new Set<Action['type']>(['revoke-ingress', 'revoke-egress', 'authorize-ingress', 'authorize-egress', 'modify-prefix-list', 'tag-resource']);
+const MUTATIONS = new Set<Action['type']>(['revoke-ingress', 'revoke-egress', 'authorize-ingress', 'authorize-egress', 'modify-prefix-list', 'modify-rules', 'tag-resource']);
 
 export async function execute(actions: Action[], deps: ExecuteDeps): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
@@ -40,7 +42,7 @@ export async function execute(actions: Action[], deps: ExecuteDeps): Promise<Act
     }
     if (action.type !== 'notify') continue;
     const mutations = results.filter((r) => MUTATIONS.has(r.action.type));
-    if (mutations.length > 0 && mutations.every((r) => r.status === 'already')) {
+    if (!deps.ledgered && mutations.length > 0 && mutations.every((r) => r.status === 'already')) {
       // A replayed event: everything was already undone, so there is nothing new to tell.
       results.push({ action, status: 'skipped', detail: 'nothing changed: every action was already done (replayed event)' });
       continue;

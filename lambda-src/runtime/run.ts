@@ -1,8 +1,12 @@
-// One event, end to end: decode (edge) -> gather observed state -> plan (pure) -> execute -> result.
-// Each capability's shell (./drift.ts, ./feeds.ts, ./world-open.ts) reads what its planner needs.
+// One event, end to end: decode (edge) -> provenance -> gather observed and desired state -> plan
+// (pure) -> execute -> result. Each capability's shell (./drift.ts, ./feeds.ts, ./world-open.ts,
+// ./sweep.ts) reads what its planner needs.
 import type { Action } from '../core/model.js';
+import type { StateStore } from '../core/state.js';
 import { decodeEvent } from '../events/decode.js';
-import type { GuardEvent } from '../events/guard-event.js';
+import type { CloudTrailEvent, GuardEvent } from '../events/guard-event.js';
+import { SECURITY_GROUP_RULE_CALLS } from '../events/cloudtrail.js';
+import { isOwnRole } from '../policy/principals.js';
 import type { Settings } from '../policy/settings.js';
 import type { Ec2 } from '../aws/ec2.js';
 import type { Fetcher } from '../aws/http.js';
@@ -10,14 +14,19 @@ import type { Sns } from '../aws/sns.js';
 import type { ActionResult } from '../notify/outcomes.js';
 import type { FeedName } from '../feeds/feed-set.js';
 import { execute } from './execute.js';
-import { planDriftEvent } from './drift.js';
+import { EventBusyError, ledgerId, planDriftEvent } from './drift.js';
 import { feedReads, planFeedSync } from './feeds.js';
+import { planDriftSweep } from './sweep.js';
 import { planWorldOpenEvent, planWorldOpenSweep } from './world-open.js';
 
 export interface RunDeps {
   ec2: Ec2;
   sns: Sns;
   fetch: Fetcher;
+  state: StateStore;
+  /** The account and region this function guards: events from elsewhere are not its to act on. */
+  home?: { accountId?: string; region?: string };
+  now?: () => Date;
   log: (message: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -29,29 +38,63 @@ export interface RunResult {
 
 export async function runEvent(raw: unknown, settings: Settings, deps: RunDeps): Promise<RunResult> {
   const event = decodeEvent(raw);
-  const actions = await plan(event, settings, deps);
-  const results = await execute(actions, {
-    ec2: deps.ec2,
-    sns: deps.sns,
-    topicArn: settings.notifications.topicArn,
-    dryRun: settings.dryRun,
-    log: deps.log,
-  });
+  const now = deps.now ?? (() => new Date());
+  const foreign = event.kind === 'cloudtrail' ? provenanceProblem(event, deps.home) : undefined;
+  if (foreign) return { kind: event.kind, actions: [{ type: 'ignore', reason: foreign }], results: [{ action: { type: 'ignore', reason: foreign }, status: 'skipped', detail: foreign }] };
+  if (event.kind === 'cloudtrail' && needsLedger(event, settings)) return runLedgered(event, settings, { ...deps, now });
+
+  const actions = await plan(event, settings, { ...deps, now });
+  const results = await execute(actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun: settings.dryRun, log: deps.log });
   return { kind: event.kind, actions, results };
 }
 
-async function plan(event: GuardEvent, settings: Settings, deps: RunDeps): Promise<Action[]> {
+/** A guarded rule change: acted on and notified once per event ID, however often it is delivered. */
+async function runLedgered(event: CloudTrailEvent, settings: Settings, deps: RunDeps & { now: () => Date }): Promise<RunResult> {
+  const id = ledgerId(event);
+  const claim = await deps.state.claimEvent(id, deps.now(), settings.state.lockSeconds);
+  if (claim.status === 'done') {
+    const reason = `${event.eventName} ${event.eventId}: already handled at ${claim.completedAt} (a replayed delivery): nothing to do, nothing to send`;
+    return { kind: event.kind, actions: [{ type: 'ignore', reason }], results: [{ action: { type: 'ignore', reason }, status: 'skipped', detail: reason }] };
+  }
+  if (claim.status === 'busy') throw new EventBusyError(id);
+  let results: ActionResult[];
+  let actions: Action[];
+  try {
+    actions = await planDriftEvent(event, settings, { ec2: deps.ec2, state: deps.state, now: deps.now });
+    results = await execute(actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun: settings.dryRun, ledgered: true, log: deps.log });
+  } catch (err) {
+    await deps.state.releaseEvent(id);
+    throw err;
+  }
+  // A failure (a mutation, or the publish) releases the claim: the retry reconciles and notifies.
+  if (results.some((r) => r.status === 'failed')) await deps.state.releaseEvent(id);
+  else await deps.state.completeEvent(id, deps.now(), settings.state.ledgerTtlSeconds);
+  return { kind: event.kind, actions, results };
+}
+
+function needsLedger(event: CloudTrailEvent, settings: Settings): boolean {
+  return settings.drift.enabled && !event.failed && SECURITY_GROUP_RULE_CALLS[event.eventName] !== undefined && !isOwnRole(event.actor, settings.selfRoleArn);
+}
+
+/** Cheap provenance: a CloudTrail record of another account or region did not come through this account's bus. */
+function provenanceProblem(event: CloudTrailEvent, home: RunDeps['home']): string | undefined {
+  if (home?.accountId && event.accountId !== home.accountId) return `${event.eventName} ${event.eventId}: recorded in account ${event.accountId}, but this function guards ${home.accountId}: not acted on (forged or misrouted)`;
+  if (home?.region && event.region && event.region !== home.region) return `${event.eventName} ${event.eventId}: recorded in ${event.region}, but this function guards ${home.region}: not acted on (forged or misrouted)`;
+  return undefined;
+}
+
+async function plan(event: GuardEvent, settings: Settings, deps: RunDeps & { now: () => Date }): Promise<Action[]> {
   switch (event.kind) {
     case 'cloudtrail':
-      return planDriftEvent(event, settings, deps.ec2);
+      return planDriftEvent(event, settings, { ec2: deps.ec2, state: deps.state, now: deps.now });
     case 'ip-space-changed':
       return planFeedSync('aws', settings, { fetch: deps.fetch, reads: feedReads(deps.ec2) }, event);
     case 'config-remediation':
     case 'config-compliance':
     case 'config-item':
-      return planWorldOpenEvent(event, settings, deps.ec2);
+      return planWorldOpenEvent(event, settings, deps);
     case 'schedule':
-      return planPeriodic(settings, deps, scheduledFeeds(settings), settings.worldOpen.sweep);
+      return planPeriodic(settings, deps, scheduledFeeds(settings), true);
     case 'invoke':
       return event.action === 'sweep'
         ? planPeriodic(settings, deps, [], true)
@@ -67,11 +110,13 @@ function scheduledFeeds(settings: Settings): FeedName[] {
   return feeds;
 }
 
-async function planPeriodic(settings: Settings, deps: RunDeps, feeds: readonly FeedName[], sweep: boolean): Promise<Action[]> {
+async function planPeriodic(settings: Settings, deps: RunDeps & { now: () => Date }, feeds: readonly FeedName[], sweep: boolean): Promise<Action[]> {
   const actions: Action[] = [];
   const reads = feedReads(deps.ec2);
   for (const feed of feeds) actions.push(...(await planFeedSync(feed, settings, { fetch: deps.fetch, reads })));
-  if (sweep) actions.push(...(await planWorldOpenSweep(settings, deps.ec2)));
-  if (actions.length === 0) actions.push({ type: 'ignore', reason: 'nothing periodic is enabled (no feed, worldOpen.sweep off)' });
+  // The drift sweep first: world-open then sees each guarded group's baseline as just reconciled.
+  if (sweep && settings.drift.enabled) actions.push(...(await planDriftSweep(settings, deps)));
+  if (sweep && settings.worldOpen.sweep) actions.push(...(await planWorldOpenSweep(settings, deps)));
+  if (actions.length === 0) actions.push({ type: 'ignore', reason: 'nothing periodic is enabled (no feed, no drift guard, worldOpen.sweep off)' });
   return actions;
 }

@@ -3,22 +3,28 @@
 // IDs) goes through an EventBridge rule with the module's own pattern, then to the bundled handler
 // running with the deployed function's environment. The rule is gone, the CI role's change stays,
 // the notification reaches an SQS subscriber with its attributes, and a replay changes nothing.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
+  DeleteTagsCommand,
+  ModifySecurityGroupRulesCommand,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
   CreateVpcCommand,
   DescribeSecurityGroupRulesCommand,
 } from '@aws-sdk/client-ec2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { drain, ec2, emulator, queue, sqs, uniqueName } from '../support/aws.js';
+import { drain, ec2, emulator, notification, queue, sqs, uniqueName } from '../support/aws.js';
 import { workspace, repoRoot } from '../support/terraform.js';
 import { deployedEnvironment, invokeBundle } from '../support/bundle.js';
 
 const SAMPLE = 'eventbridge-AuthorizeSecurityGroupIngress-console-0-65535-with-securityGroupRuleSet_nuvibit-blog.json';
+const SCHEDULE = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/fixtures/samples/eventbridge-scheduled-event_custodian.json'), 'utf8')) as unknown;
 const client = ec2();
 const queues = sqs();
 const ws = workspace('drift-guard', emulator().endpoint);
@@ -39,6 +45,7 @@ interface ConsoleEvent {
   account: string;
   detail: {
     eventName?: string;
+    eventID: string;
     userIdentity: { arn: string; sessionContext: { sessionIssuer: { arn: string } } };
     requestParameters: { groupId: string };
     responseElements: { securityGroupRuleSet: { items: Record<string, unknown>[] } };
@@ -49,6 +56,8 @@ interface ConsoleEvent {
 function consoleEvent(ruleId: string, actorArn?: string): ConsoleEvent {
   const event = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/fixtures/samples', SAMPLE), 'utf8')) as ConsoleEvent;
   event.account = emulator().accountId;
+  // Recorded in the emulator's account and region: the function acts only on its own (provenance).
+  Object.assign(event.detail, { recipientAccountId: emulator().accountId, awsRegion: emulator().region, eventID: randomUUID() });
   event.detail.requestParameters.groupId = groupId;
   Object.assign(event.detail.responseElements.securityGroupRuleSet.items[0]!, { groupId, securityGroupRuleId: ruleId, groupOwnerId: emulator().accountId });
   if (actorArn) {
@@ -140,9 +149,10 @@ describe('drift guard on the emulator', () => {
     });
     expect(['medium', 'high']).toContain(body.MessageAttributes.severity?.Value);
 
+    // The ledger knows this event ID: a redelivery acts on nothing and sends nothing.
     const replay = await invokeBundle(delivered, env);
     expect(replay.ok, replay.error).toBe(true);
-    expect(replay.result!.results.map((r) => r.status)).toEqual(['already', 'skipped']);
+    expect(replay.result!.actions).toEqual([{ type: 'ignore', reason: expect.stringContaining('already handled') as string }]);
     expect(await drain(queues, inboxUrl, 0)).toEqual([]);
   });
 
@@ -175,3 +185,224 @@ describe('drift guard on the emulator', () => {
   });
 });
 
+
+// ---- attacks ------------------------------------------------------------------------------------
+// Each attack of issue #9 against the deployed settings (the table Terraform applied, the bundle
+// with the function's environment): the group ends at its desired state, the attacker is
+// reported, nothing legitimate is removed.
+
+const INTRUDER = () => `arn:aws:sts::${emulator().accountId}:assumed-role/contractor/mallory`;
+
+interface TrailDetail {
+  eventName: string;
+  requestParameters: Record<string, unknown>;
+  responseElements?: Record<string, unknown> | null;
+}
+
+/** A CloudTrail record as EventBridge delivers it, by `actor`, in the emulator's account and region. */
+function trail(detail: TrailDetail, actor = INTRUDER()) {
+  const session = actor.split('/').pop()!;
+  const role = actor.replace(':sts:', ':iam:').replace('assumed-role/', 'role/').replace(/\/[^/]+$/, '');
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.ec2',
+    account: emulator().accountId,
+    time: new Date().toISOString(),
+    region: emulator().region,
+    resources: [],
+    detail: {
+      eventVersion: '1.10',
+      userIdentity: { type: 'AssumedRole', arn: actor, accountId: emulator().accountId, principalId: `AROA:${session}`, sessionContext: { sessionIssuer: { type: 'Role', arn: role } } },
+      eventTime: new Date().toISOString(),
+      eventSource: 'ec2.amazonaws.com',
+      awsRegion: emulator().region,
+      sourceIPAddress: '203.0.113.66',
+      userAgent: 'aws-cli/2.15.0',
+      eventID: randomUUID(),
+      eventType: 'AwsApiCall',
+      recipientAccountId: emulator().accountId,
+      responseElements: null,
+      ...detail,
+    },
+  };
+}
+
+const perm = (port: number, cidr: string, description?: string) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: cidr, ...(description ? { Description: description } : {}) }] });
+const ctPerm = (port: number, cidr: string) => ({ items: [{ ipProtocol: 'tcp', fromPort: port, toPort: port, ipRanges: { items: [{ cidrIp: cidr }] } }] });
+
+function authorizeEvent(gid: string, ruleId: string, port: number, cidr: string, actor?: string) {
+  return trail(
+    {
+      eventName: 'AuthorizeSecurityGroupIngress',
+      requestParameters: { groupId: gid, ipPermissions: ctPerm(port, cidr) },
+      responseElements: { _return: true, securityGroupRuleSet: { items: [{ groupOwnerId: emulator().accountId, groupId: gid, securityGroupRuleId: ruleId, isEgress: false, ipProtocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: cidr }] } },
+    },
+    actor,
+  );
+}
+
+function revokeEvent(gid: string, port: number, cidr: string, actor?: string) {
+  return trail({ eventName: 'RevokeSecurityGroupIngress', requestParameters: { groupId: gid, ipPermissions: ctPerm(port, cidr) }, responseElements: { _return: true } }, actor);
+}
+
+/** Ingress as sorted "port cidr [description] id" lines. */
+async function ingressLines(id: string) {
+  return (await ingressOf(id)).map((r) => `${r.FromPort} ${r.CidrIpv4 ?? r.CidrIpv6} ${r.Description ?? ''}`.trim()).sort();
+}
+
+describe('attacks on a guarded, enrolled group (issue #9), through the deployed settings', () => {
+  let gid = '';
+  let legitId = '';
+  const BASELINE = ['443 10.0.0.0/8 internal'];
+  // This group's notifications (the sweep also reports on the other test group of this file).
+  const notes = async (want: number) => (await drain(queues, inboxUrl, want)).map(notification).filter((n) => n.attributes.group_id === gid);
+  const intruderTold = (n: { message: string }) => expect(n.message).toContain(INTRUDER());
+  // The first notification of this group that says `text` (an unacknowledged earlier one may come back first).
+  const toldWith = async (text: string) => {
+    for (let i = 0; i < 4; i++) {
+      const hit = (await notes(1)).find((n) => n.message.includes(text));
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+
+  beforeAll(async () => {
+    await drain(queues, inboxUrl, 0); // earlier tests' leftovers
+    gid = (
+      await client.send(
+        new CreateSecurityGroupCommand({ GroupName: uniqueName('payments'), Description: 'guarded', TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'sg-guardian:guard', Value: 'true' }] }] }),
+      )
+    ).GroupId!;
+    await client.send(new RevokeSecurityGroupEgressCommand({ GroupId: gid, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] })).catch(() => undefined);
+    legitId = (await client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: gid, IpPermissions: [perm(443, '10.0.0.0/8', 'internal')] }))).SecurityGroupRules![0]!.SecurityGroupRuleId!;
+    // Enrolment at deploy time: the schedule's sweep takes each guarded group's rules as its baseline.
+    const sweep = await invokeBundle(SCHEDULE, env);
+    expect(sweep.ok, sweep.error ?? sweep.logs).toBe(true);
+    const enrolled = (await drain(queues, inboxUrl, 1)).map(notification).find((n) => n.attributes.action === 'enrolled');
+    expect(enrolled?.message).toContain(`${gid}: 1 rule(s)`);
+  });
+
+  it('authorize-then-revoke, delivered in reverse order: port 22 is never re-opened, the intruder is reported twice', async () => {
+    const opened = await client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: gid, IpPermissions: [perm(22, '0.0.0.0/0')] }));
+    const openedId = opened.SecurityGroupRules![0]!.SecurityGroupRuleId!;
+    await client.send(new RevokeSecurityGroupIngressCommand({ GroupId: gid, IpPermissions: [perm(22, '0.0.0.0/0')] }));
+
+    const revoke = await invokeBundle(revokeEvent(gid, 22, '0.0.0.0/0'), env);
+    expect(revoke.ok, revoke.error ?? revoke.logs).toBe(true);
+    expect(revoke.result!.actions.map((a) => a.type)).toEqual(['notify']);
+    const authorize = await invokeBundle(authorizeEvent(gid, openedId, 22, '0.0.0.0/0'), env);
+    expect(authorize.ok, authorize.error).toBe(true);
+    expect(authorize.result!.actions.map((a) => a.type)).toEqual(['notify']);
+
+    expect(await ingressLines(gid)).toEqual(BASELINE);
+    const told = await notes(2);
+    expect(told).toHaveLength(2);
+    told.forEach(intruderTold);
+    expect(told.find((n) => n.subject.includes('RevokeSecurityGroupIngress'))!.message).toContain('not restored: ingress tcp 22 from 0.0.0.0/0 is not in the approved baseline');
+  });
+
+  it('a forged Revoke naming 0.0.0.0/0:22 authorizes nothing', async () => {
+    const run = await invokeBundle(revokeEvent(gid, 22, '0.0.0.0/0', 'arn:aws:iam::123456789012:user/nobody'), env);
+    expect(run.ok, run.error).toBe(true);
+    expect(run.result!.actions.filter((a) => a.type.startsWith('authorize'))).toEqual([]);
+    expect(await ingressLines(gid)).toEqual(BASELINE);
+    expect((await notes(1))[0]!.attributes.action).toBe('nothing-to-undo');
+  });
+
+  it('a forged Authorize naming the legitimate rule ID (tcp/443 from 10.0.0.0/8) revokes nothing', async () => {
+    const run = await invokeBundle(authorizeEvent(gid, legitId, 443, '0.0.0.0/0'), env);
+    expect(run.ok, run.error).toBe(true);
+    expect(run.result!.actions.filter((a) => a.type.startsWith('revoke'))).toEqual([]);
+    expect((await ingressOf(gid)).map((r) => r.SecurityGroupRuleId)).toEqual([legitId]);
+    const [n] = await notes(1);
+    expect(n!.message).toContain('kept ingress tcp 443 from 10.0.0.0/8 "internal": it is part of the approved baseline');
+  });
+
+  it('a description-only ModifySecurityGroupRules restores the description in place, never deletes the rule', async () => {
+    await client.send(
+      new ModifySecurityGroupRulesCommand({ GroupId: gid, SecurityGroupRules: [{ SecurityGroupRuleId: legitId, SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIpv4: '10.0.0.0/8', Description: 'pwned' } }] }),
+    );
+    const event = trail({
+      eventName: 'ModifySecurityGroupRules',
+      requestParameters: { ModifySecurityGroupRulesRequest: { GroupId: gid, SecurityGroupRule: { SecurityGroupRuleId: legitId, SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIpv4: '10.0.0.0/8', Description: 'pwned' } } } },
+      responseElements: { ModifySecurityGroupRulesResponse: { _return: true } },
+    });
+    const run = await invokeBundle(event, env);
+    expect(run.ok, run.error ?? run.logs).toBe(true);
+    expect(run.result!.results.map((r) => `${r.action.type}:${r.status}`)).toEqual(['modify-rules:done', 'notify:done']);
+    expect((await ingressOf(gid)).map((r) => [r.SecurityGroupRuleId, r.Description])).toEqual([[legitId, 'internal']]);
+    intruderTold((await notes(1))[0]!);
+  });
+
+  it('a publish that fails fails the run; the retry publishes; a true replay does not', async () => {
+    const bad = await client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: gid, IpPermissions: [perm(3389, '0.0.0.0/0')] }));
+    const event = authorizeEvent(gid, bad.SecurityGroupRules![0]!.SecurityGroupRuleId!, 3389, '0.0.0.0/0');
+    // The topic is gone for the first attempt (a real failure of the emulator's SNS, not a mock).
+    const config = JSON.parse(env.SG_GUARDIAN_CONFIG!) as { notifications: { topicArn: string } };
+    const broken = { ...env, SG_GUARDIAN_CONFIG: JSON.stringify({ ...config, notifications: { topicArn: `${config.notifications.topicArn}-missing` } }) };
+    const first = await invokeBundle(event, broken);
+    expect(first.ok).toBe(false);
+    expect(await ingressLines(gid)).toEqual(BASELINE); // the revert itself went through
+
+    const retry = await invokeBundle(event, env);
+    expect(retry.ok, retry.error).toBe(true);
+    // The rule is already gone, so the reconcile has nothing to revoke; the notification still goes out.
+    expect(retry.result!.results.map((r) => `${r.action.type}:${r.status}`)).toEqual(['notify:done']);
+    const [told, ...more] = await notes(1);
+    expect(more).toEqual([]);
+    intruderTold(told!);
+
+    const replay = await invokeBundle(event, env);
+    expect(replay.result!.actions).toEqual([{ type: 'ignore', reason: expect.stringContaining('already handled') as string }]);
+    expect(await notes(0)).toEqual([]);
+  });
+
+  it('world-open remediation first, CloudTrail event second (world-open switched on in the deployed settings): no replacement rule, the intruder still reported', async () => {
+    const config = JSON.parse(env.SG_GUARDIAN_CONFIG!) as Record<string, unknown>;
+    const both = { ...env, SG_GUARDIAN_CONFIG: JSON.stringify({ ...config, worldOpen: { enabled: true, authorizedTcpPorts: ['443'], replacementCidrsIpv4: ['198.51.100.0/24'] } }) };
+    const opened = await client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: gid, IpPermissions: [perm(22, '0.0.0.0/0')] }));
+    const compliance = {
+      version: '0', id: randomUUID(), 'detail-type': 'Config Rules Compliance Change', source: 'aws.config', account: emulator().accountId, time: new Date().toISOString(), region: emulator().region, resources: [],
+      detail: { resourceId: gid, resourceType: 'AWS::EC2::SecurityGroup', awsRegion: emulator().region, awsAccountId: emulator().accountId, configRuleName: 'sg-guardian-vpc-sg-open-only-to-authorized-ports', messageType: 'ComplianceChangeNotification', newEvaluationResult: { complianceType: 'NON_COMPLIANT' } },
+    };
+    const fix = await invokeBundle(compliance, both);
+    expect(fix.ok, fix.error ?? fix.logs).toBe(true);
+    expect(fix.result!.actions.filter((a) => a.type === 'authorize-ingress')).toEqual([]);
+    expect(await ingressLines(gid)).toEqual(BASELINE);
+
+    const run = await invokeBundle(authorizeEvent(gid, opened.SecurityGroupRules![0]!.SecurityGroupRuleId!, 22, '0.0.0.0/0'), both);
+    expect(run.ok, run.error).toBe(true);
+    const told = await notes(2);
+    expect(told.map((n) => n.attributes.kind).sort()).toEqual(['drift', 'world-open']);
+    intruderTold(told.find((n) => n.attributes.kind === 'drift')!);
+    expect(await ingressLines(gid)).toEqual(BASELINE);
+  });
+
+  it('removing the guard tag does not unguard an enrolled group', async () => {
+    await client.send(new DeleteTagsCommand({ Resources: [gid], Tags: [{ Key: 'sg-guardian:guard' }] }));
+    const bad = await client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: gid, IpPermissions: [perm(5432, '0.0.0.0/0')] }));
+    const run = await invokeBundle(authorizeEvent(gid, bad.SecurityGroupRules![0]!.SecurityGroupRuleId!, 5432, '0.0.0.0/0'), env);
+    expect(run.result!.results.map((r) => `${r.action.type}:${r.status}`)).toEqual(['revoke-ingress:done', 'notify:done']);
+    expect(await ingressLines(gid)).toEqual(BASELINE);
+    const n = await toldWith('no longer tagged sg-guardian:guard=true');
+    expect(n, 'a notification saying the group stays guarded').toBeDefined();
+    intruderTold(n!);
+  });
+
+  it('the sweep reconciles a change no event explained (missed event), after the grace period', async () => {
+    const config = JSON.parse(env.SG_GUARDIAN_CONFIG!) as { state: Record<string, unknown> };
+    const noGrace = { ...env, SG_GUARDIAN_CONFIG: JSON.stringify({ ...config, state: { ...config.state, graceSeconds: 0 } }) };
+    await client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: gid, IpPermissions: [perm(6379, '0.0.0.0/0')] }));
+    // With the deployed grace period (15 min) the first sweep only remembers the difference.
+    const early = await invokeBundle(SCHEDULE, env);
+    expect(early.ok, early.error ?? early.logs).toBe(true);
+    expect(await ingressLines(gid)).toContain('6379 0.0.0.0/0');
+    const late = await invokeBundle(SCHEDULE, noGrace);
+    expect(late.ok, late.error ?? late.logs).toBe(true);
+    expect(await ingressLines(gid)).toEqual(BASELINE);
+    const [n] = (await notes(1)).filter((x) => x.attributes.action === 'missed-event');
+    expect(n!.message).toContain('remove ingress tcp 6379 from 0.0.0.0/0');
+  });
+});

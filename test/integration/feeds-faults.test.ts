@@ -11,6 +11,7 @@ import { repoRoot } from '../support/terraform.js';
 import { type FeedServer, startFeedServer } from '../support/feed-server.js';
 import { runEvent } from '../../lambda-src/runtime/run.js';
 import { fetchBytes } from '../../lambda-src/aws/http.js';
+import { MemoryStateStore } from '../../lambda-src/core/memory-state.js';
 import { parseSettings, type Settings } from '../../lambda-src/policy/settings.js';
 import { FEED_HASH_TAG } from '../../lambda-src/feeds/feed-set.js';
 
@@ -51,7 +52,7 @@ function conflictingEc2() {
   return client;
 }
 
-const deps = (client = ec2()) => ({ ec2: client, sns: sns(), fetch: fetchBytes, log: () => undefined });
+const deps = (client = ec2()) => ({ ec2: client, sns: sns(), fetch: fetchBytes, state: new MemoryStateStore(), log: () => undefined });
 
 beforeAll(async () => {
   server = await startFeedServer();

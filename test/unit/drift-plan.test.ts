@@ -99,7 +99,9 @@ function event(over: Partial<DecodedCloudTrailEvent> = {}): DecodedCloudTrailEve
   };
 }
 
-const observed = (over: Partial<ObservedGroup> = {}): ObservedGroup => ({ groupId: 'sg-0123456789abcdef0', tags: {}, rules: [], ...over });
+// As described after the event's change: the rule it added is there (observed state is the truth).
+const SSH_WORLD = { ruleId: 'sgr-0new', groupId: 'sg-0123456789abcdef0', direction: 'ingress' as const, protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' };
+const observed = (over: Partial<ObservedGroup> = {}): ObservedGroup => ({ groupId: 'sg-0123456789abcdef0', tags: {}, rules: [SSH_WORLD], ...over });
 
 describe('planDrift: Authorize', () => {
   it('revokes every source of a mixed IPv4 + IPv6 + prefix-list + group item', () => {
@@ -110,12 +112,12 @@ describe('planDrift: Authorize', () => {
       IpRanges: [{ CidrIp: '203.0.113.0/24', Description: 'office' }],
       Ipv6Ranges: [{ CidrIpv6: '2001:db8::/32' }],
       PrefixListIds: [{ PrefixListId: 'pl-0123456789abcdef0' }],
-      UserIdGroupPairs: [{ GroupId: 'sg-0fedcba9876543210', UserId: '444455556666' }],
+      UserIdGroupPairs: [{ GroupId: 'sg-0fedcba9876543210' }],
     };
     const actions = planDrift(event({ permissions: [mixed] }), { settings: settings() });
     expect(actions[0]).toEqual({ type: 'revoke-ingress', groupId: 'sg-0123456789abcdef0', permissions: [mixed], reason: expect.stringContaining('e-1') as string });
     const body = notifyOf(actions).message;
-    for (const source of ['203.0.113.0/24 "office"', '2001:db8::/32', 'prefix list pl-0123456789abcdef0', 'group sg-0fedcba9876543210 (account 444455556666)']) {
+    for (const source of ['203.0.113.0/24 "office"', '2001:db8::/32', 'prefix list pl-0123456789abcdef0', 'group sg-0fedcba9876543210']) {
       expect(body).toContain(`ingress tcp 443 from ${source}`);
     }
   });
@@ -228,7 +230,7 @@ describe('planDrift: ModifySecurityGroupRules', () => {
     expect(actions[0]).toMatchObject({ type: 'revoke-ingress', groupId: 'sg-0123456789abcdef0', ruleIds: ['sgr-0aa'] });
     const notice = notifyOf(actions);
     expect(notice).toMatchObject({ severity: 'high', attributes: { action: 'revert-incomplete', event_name: 'ModifySecurityGroupRules' } });
-    expect(notice.message).toContain('sgr-0aa changed to tcp 22 with 0.0.0.0/0');
+    expect(notice.message).toContain('remove ingress tcp 22 from 0.0.0.0/0 [sgr-0aa]');
     expect(notice.message).toContain('removed instead of restored (fail closed)');
     expect(notice.message).toContain('assumed to be an ingress rule');
   });

@@ -1,0 +1,132 @@
+// The drift sweep for one group (pure): the whole group against its baseline. A difference is
+// first remembered with when it was seen; only when no event has explained it within the grace
+// period (CloudTrail delivery is best effort and minutes late) is it reconciled and reported as a
+// missed event. A group seen for the first time is enrolled from its current rules.
+import type { Action, ObservedGroup, SecurityGroupRule } from '../core/model.js';
+import { permissionOf, ruleKey } from '../core/rule-key.js';
+import type { BaselineRule, GroupRecord } from '../core/state.js';
+import { describeContent, fitSubject } from '../notify/drift.js';
+import type { Settings } from '../policy/settings.js';
+import { baselineOf, guardedRules, newRecord } from './desired.js';
+
+export interface SweepInput {
+  group: ObservedGroup;
+  record: GroupRecord | undefined;
+  accountId: string;
+  region: string;
+  settings: Settings;
+  now: Date;
+}
+
+export interface SweepPlan {
+  actions: Action[];
+  /** The record to write when it changed (enrolment, differences first seen or gone). */
+  record?: GroupRecord;
+  enrolled?: boolean;
+}
+
+type Difference =
+  | { kind: 'extra'; key: string; rule: SecurityGroupRule }
+  | { kind: 'missing'; key: string; rule: BaselineRule }
+  | { kind: 'description'; key: string; rule: BaselineRule; ruleId: string };
+
+export function reconcileGroupSweep(input: SweepInput): SweepPlan {
+  const { group, record, settings, now } = input;
+  if (!record) {
+    const baseline = baselineOf(group, settings);
+    return { actions: [], record: newRecord(group, input, baseline, 'enrolment (sweep)', now), enrolled: true };
+  }
+  const differences = diff(group, record, settings);
+  const seen: Record<string, string> = {};
+  const due: Difference[] = [];
+  const graceMs = settings.state.graceSeconds * 1000;
+  for (const d of differences) {
+    const id = `${d.kind}:${d.key}`;
+    const first = record.unexplained[id] ?? now.toISOString();
+    if (now.getTime() - Date.parse(first) >= graceMs) due.push(d);
+    else seen[id] = first;
+  }
+  const changed = JSON.stringify(seen) !== JSON.stringify(record.unexplained);
+  const next = changed ? { ...record, unexplained: seen } : undefined;
+  if (due.length === 0) return { actions: [], ...(next ? { record: next } : {}) };
+  return { actions: [...(settings.dryRun ? [] : mutations(group.groupId, due)), notice(input, due)], record: { ...record, unexplained: seen } };
+}
+
+function diff(group: ObservedGroup, record: GroupRecord, settings: Settings): Difference[] {
+  const rules = guardedRules(group, settings);
+  const observed = new Map<string, SecurityGroupRule>();
+  for (const r of rules) observed.set(ruleKey(r), r);
+  const approved = new Map(record.baseline.map((b) => [ruleKey(b), b]));
+  const out: Difference[] = [];
+  for (const [key, rule] of observed) {
+    const b = approved.get(key);
+    if (!b) out.push({ kind: 'extra', key, rule });
+    else if ((b.description ?? '') !== (rule.description ?? '')) out.push({ kind: 'description', key, rule: b, ruleId: rule.ruleId });
+  }
+  for (const [key, rule] of approved) if (!observed.has(key) && (settings.drift.guardEgress || rule.direction === 'ingress')) out.push({ kind: 'missing', key, rule });
+  return out;
+}
+
+function mutations(groupId: string, due: Difference[]): Action[] {
+  const reason = 'reconcile a difference no event explained within the grace period (missed event)';
+  const actions: Action[] = [];
+  for (const direction of ['ingress', 'egress'] as const) {
+    const missing = due.filter((d): d is Extract<Difference, { kind: 'missing' }> => d.kind === 'missing' && d.rule.direction === direction);
+    if (missing.length) actions.push({ type: direction === 'ingress' ? 'authorize-ingress' : 'authorize-egress', groupId, permissions: missing.map((d) => permissionOf(d.rule)), reason });
+  }
+  const descriptions = due.filter((d): d is Extract<Difference, { kind: 'description' }> => d.kind === 'description');
+  if (descriptions.length) actions.push({ type: 'modify-rules', groupId, rules: descriptions.map((d) => ({ ruleId: d.ruleId, rule: d.rule })), reason });
+  for (const direction of ['ingress', 'egress'] as const) {
+    const extra = due.filter((d): d is Extract<Difference, { kind: 'extra' }> => d.kind === 'extra' && d.rule.direction === direction);
+    if (extra.length) actions.push({ type: direction === 'ingress' ? 'revoke-ingress' : 'revoke-egress', groupId, ruleIds: extra.map((d) => d.rule.ruleId), reason });
+  }
+  return actions;
+}
+
+function notice(input: SweepInput, due: Difference[]): Action {
+  const { group, settings } = input;
+  const lines = due.map((d) =>
+    d.kind === 'extra'
+      ? `remove ${describeContent(d.rule)} [${d.rule.ruleId}] (not in the approved baseline)`
+      : d.kind === 'missing'
+        ? `re-add ${describeContent(d.rule)} (approved, but missing)`
+        : `restore the approved description on ${d.ruleId}: ${describeContent(d.rule)}`,
+  );
+  const verb = settings.dryRun ? 'would reconcile' : 'reconciled';
+  const subject = fitSubject(`${settings.dryRun ? 'Would reconcile' : 'Reconciled'} ${group.groupId}: ${due.length} change(s) no event explained`);
+  const message = [
+    `sg-guardian ${verb} ${group.groupId}${group.groupName ? ` (${group.groupName})` : ''} with its approved baseline.`,
+    `No CloudTrail event explained these differences within ${settings.state.graceSeconds} s (a missed or undelivered event), so the actor is unknown:`,
+    ...lines.map((l) => `  - ${l}`),
+    '',
+    `Account:    ${input.accountId} / ${input.region}`,
+  ].join('\n');
+  return {
+    type: 'notify',
+    subject,
+    message,
+    severity: 'high',
+    attributes: { kind: 'drift', action: settings.dryRun ? 'would-reconcile' : 'missed-event', severity: 'high', group_id: group.groupId },
+    reason: `tell the operators: ${subject}`,
+  };
+}
+
+/** One notification for every group enrolled by a sweep: which groups, how many rules each. */
+export function enrolmentNotice(records: GroupRecord[], settings: Settings): Action {
+  const subject = fitSubject(`Enrolled ${records.length} security group(s) into the drift guard's desired state`);
+  const message = [
+    `sg-guardian took the current rules of ${records.length} guarded group(s) as their approved baseline.`,
+    'From now on a change by a principal that is not allowed is reconciled back to this baseline; allowed principals move it.',
+    'If a group held a rule it should not when it was enrolled, remove it and accept the result (sg-guardian state accept).',
+    '',
+    ...records.map((r) => `  - ${r.groupId}: ${r.baseline.length} rule(s)`),
+  ].join('\n');
+  return {
+    type: 'notify',
+    subject,
+    message,
+    severity: 'info',
+    attributes: { kind: 'drift', action: settings.dryRun ? 'would-enrol' : 'enrolled', severity: 'info' },
+    reason: `tell the operators: ${subject}`,
+  };
+}
