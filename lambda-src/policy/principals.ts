@@ -25,13 +25,35 @@ export function withoutRolePath(arn: string): string {
   return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : arn;
 }
 
-/** Glob match over the whole string: `*` any run of characters (including `/` and `:`), `?` one character. */
+/**
+ * Glob match over the whole string: `*` any run of characters (including `/` and `:`), `?` one
+ * character. Greedy two pointers, backing up only to the last `*`: at most pattern × value steps,
+ * never the exponential backtracking a regular expression risks (callers choose their own
+ * role-session names, so a pattern must not be a way to stall the guard).
+ */
 export function globMatches(pattern: string, value: string): boolean {
-  const source = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, 's').test(value);
+  let p = 0;
+  let v = 0;
+  let star = -1; // the last `*` seen in the pattern
+  let resume = 0; // where in value that `*` currently ends
+  while (v < value.length) {
+    const c = pattern[p];
+    if (c === '*') {
+      star = p++;
+      resume = v;
+    } else if (p < pattern.length && (c === '?' || c === value[v])) {
+      p++;
+      v++;
+    } else if (star >= 0) {
+      // Let the last `*` take one more character and retry what follows it.
+      p = star + 1;
+      v = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 export interface PrincipalMatch {
