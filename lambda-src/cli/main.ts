@@ -1,6 +1,7 @@
 // Commands: explain <event.json> [--config f] [--group-file f]; ranges aws|cloudflare ...
 // Exit codes: 0 ok, 2 bad input (the message names what was wrong), 1 unexpected.
 import fs from 'node:fs';
+import { clip, escapeControl } from '../core/excerpt.js';
 import { DecodeError } from '../core/model.js';
 import { decodeEvent } from '../events/decode.js';
 import { type Settings, parseSettings } from '../policy/settings.js';
@@ -45,10 +46,11 @@ export function main(argv: string[], io: Io): number {
     }
   } catch (err) {
     if (err instanceof DecodeError || err instanceof UsageError) {
-      io.stderr(`sg-guardian: ${err.message}\n${err instanceof UsageError ? USAGE : ''}`);
+      // Messages quote arguments and input: never more than an excerpt, never a raw control character.
+      io.stderr(`sg-guardian: ${clip(err.message, 1000)}\n${err instanceof UsageError ? USAGE : ''}`);
       return 2;
     }
-    io.stderr(`sg-guardian: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`);
+    io.stderr(`sg-guardian: unexpected error: ${escapeControl(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
     return 1;
   }
 }
