@@ -33,7 +33,7 @@ function explain(issue: Issue): { path: PropertyKey[]; message: string } {
       return { path: [...issue.path, ...inner.path], message: inner.message };
     }
   }
-  if (issue.code === 'invalid_type') {
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
     const got = received(issue.message);
     return { path: issue.path, message: got === 'undefined' ? `is missing (expected ${typeName(issue.expected)})` : `expected ${typeName(issue.expected)}, got ${got}` };
   }
