@@ -11,7 +11,7 @@ import type { GuardEvent } from '../../lambda-src/events/guard-event.js';
 import { planDrift } from '../../lambda-src/plan/drift.js';
 import { planRemediationIntent } from '../../lambda-src/plan/remediation.js';
 import { parseSettings } from '../../lambda-src/policy/settings.js';
-import { BUDGET_MS, CONTROL, EVENT_SAMPLES, RUNS, SEED, leaves, mutate, objectsIn, op, timeoutFor } from './fuzz-support.js';
+import { CONTROL, EVENT_SAMPLES, RUNS, SEED, leaves, mutate, objectsIn, op, timeoutFor, withinBudget } from './fuzz-support.js';
 
 const record = (eventName: string, requestParameters: unknown, responseElements: unknown = { _return: true }) => ({
   eventVersion: '1.09',
@@ -102,7 +102,6 @@ function plan(event: GuardEvent, settingsIndex: number): Action[] {
 
 /** Decode and plan one input; returns the refusal (if any) for the caller's statistics. */
 export function checkInput(raw: unknown, settingsIndex = 0): DecodeError | undefined {
-  const started = performance.now();
   let event: GuardEvent;
   try {
     event = decodeEvent(raw);
@@ -112,7 +111,6 @@ export function checkInput(raw: unknown, settingsIndex = 0): DecodeError | undef
     expect(e.message.length).toBeLessThan(1_200);
     expect(e.message).not.toMatch(CONTROL);
     expect(e.message).not.toMatch(/Invalid input$|: Invalid input/);
-    expect(performance.now() - started).toBeLessThan(BUDGET_MS);
     return e;
   }
   const actions = plan(event, settingsIndex);
@@ -121,7 +119,6 @@ export function checkInput(raw: unknown, settingsIndex = 0): DecodeError | undef
     if (a.type === 'remediate-group') expect(leaves(objectsIn(raw)).has(a.groupId) || JSON.stringify(raw).includes(a.groupId)).toBe(true);
     if (a.type === 'notify') expect(a.subject).not.toMatch(CONTROL);
   }
-  expect(performance.now() - started).toBeLessThan(BUDGET_MS);
   return undefined;
 }
 
@@ -135,7 +132,8 @@ describe('fuzz: events through decodeEvent and the planners', () => {
     let refused = 0;
     fc.assert(
       fc.property(fc.nat(SEEDS.length - 1), fc.array(op, { minLength: 1, maxLength: 4 }), fc.nat(2), (seed, ops, settings) => {
-        if (checkInput(mutate(SEEDS[seed], ops), settings)) refused++;
+        const input = mutate(SEEDS[seed], ops);
+        if (withinBudget(() => checkInput(input, settings))) refused++;
       }),
       { seed: SEED, numRuns: RUNS },
     );
