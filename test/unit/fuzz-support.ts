@@ -24,7 +24,7 @@ export function withinBudget<T>(fn: () => T, budget = BUDGET_MS): T {
 }
 
 /** A vitest timeout that grows with FUZZ_RUNS (make fuzz), never below the project's 60 s. */
-export const timeoutFor = (runs: number, msPerRun = 5) => Math.max(60_000, runs * msPerRun);
+export const timeoutFor = (runs: number, msPerRun = 20) => Math.max(60_000, runs * msPerRun);
 
 const SAMPLES = new URL('../fixtures/samples/', import.meta.url);
 export const sampleText = (name: string): string => readFileSync(new URL(name, SAMPLES), 'utf8');
