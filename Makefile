@@ -4,13 +4,14 @@ SHELL := /bin/bash
 CACHE ?= $(or $(SG_GUARDIAN_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sg-guardian)
 ENV := source $(CACHE)/env.sh &&
 
-.PHONY: help bootstrap build check-dist typecheck lint tf-lint docs docs-check test test-unit test-emulator demo clean
+.PHONY: help bootstrap build check-dist typecheck lint tf-lint docs docs-check test test-unit test-emulator fuzz demo clean
 
 help:
 	@echo "make test   install tools, run every check and test (unit + emulator + terraform)"
 	@echo "make demo   run the bundled Lambda against an embedded emulator on real sample events"
 	@echo "make build  rebuild dist/ from lambda-src/ (commit the result)"
 	@echo "make docs   regenerate README's inputs/outputs tables"
+	@echo "make fuzz   the fuzz suite long: FUZZ_RUNS=100000 (FUZZ_SEED=n for other cases)"
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -48,6 +49,12 @@ docs-check: bootstrap
 
 test-unit: bootstrap
 	npx vitest run --project unit
+
+# The fuzz suite runs in `make test` with a few thousand seeded cases; this is the long run.
+FUZZ_RUNS ?= 100000
+FUZZ_SEED ?= 15
+fuzz: bootstrap
+	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) npx vitest run --project unit test/unit/fuzz-
 
 test-emulator: bootstrap
 	$(ENV) npx vitest run --project emulator

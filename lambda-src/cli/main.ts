@@ -2,6 +2,7 @@
 // state show|accept|release --group sg-... (the only command that calls AWS, with your credentials).
 // Exit codes: 0 ok, 2 bad input (the message names what was wrong), 1 unexpected (state show: not enrolled).
 import fs from 'node:fs';
+import { clip, escapeControl } from '../core/excerpt.js';
 import { DecodeError } from '../core/model.js';
 import { decodeEvent } from '../events/decode.js';
 import { type Settings, parseSettings } from '../policy/settings.js';
@@ -57,10 +58,11 @@ export function main(argv: string[], io: Io): number | Promise<number> {
 
 function fail(err: unknown, io: Io): number {
   if (err instanceof DecodeError || err instanceof UsageError) {
-    io.stderr(`sg-guardian: ${err.message}\n${err instanceof UsageError ? USAGE : ''}`);
+    // Messages quote arguments and input: never more than an excerpt, never a raw control character.
+    io.stderr(`sg-guardian: ${clip(err.message, 1000)}\n${err instanceof UsageError ? USAGE : ''}`);
     return 2;
   }
-  io.stderr(`sg-guardian: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`);
+  io.stderr(`sg-guardian: unexpected error: ${escapeControl(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
   return 1;
 }
 

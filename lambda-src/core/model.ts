@@ -1,5 +1,6 @@
 // The vocabulary shared by decoders, planners, adapters and the CLI. Pure data: no SDK types, so
 // the core never depends on @aws-sdk; the EC2 adapter maps these 1:1 onto the SDK's shapes.
+import { clip } from './excerpt.js';
 
 /** An EC2 API IpPermission (PascalCase, as AuthorizeSecurityGroupIngress takes it). */
 export interface IpPermission {
@@ -96,13 +97,16 @@ export type Action =
 
 export type ActionType = Action['type'];
 
-/** A decode failure at the edge: names the path of the offending field. */
+/**
+ * A decode failure at the edge: names the path of the offending field and why. Both come from
+ * untrusted input (keys, values), so they are clipped and control characters escaped here, once.
+ */
 export class DecodeError extends Error {
-  constructor(
-    message: string,
-    readonly path: string,
-  ) {
-    super(path ? `${path}: ${message}` : message);
+  readonly path: string;
+  constructor(message: string, path: string) {
+    const p = clip(path, 160);
+    super(p ? `${p}: ${clip(message, 600)}` : clip(message, 600));
+    this.path = p;
     this.name = 'DecodeError';
   }
 }

@@ -4,10 +4,14 @@
 // their request normalised to the EC2 API's PascalCase IpPermission, exactly as written in the event
 // (ports may be strings, CIDRs may be non-canonical): the revert must match what EC2 stored.
 import { z } from 'zod';
+import { excerpt } from '../core/excerpt.js';
 import { DecodeError, type Actor, type Direction, type IpPermission, type SecurityGroupRule } from '../core/model.js';
 import type { CloudTrailEvent } from './guard-event.js';
 import type { DecodeInput } from './sns.js';
 import { fromZod } from './zod-error.js';
+import { Port, Protocol, RULE_ID, checkSource, checkedPorts, protocolHasPorts } from './rule-content.js';
+
+export { protocolHasPorts };
 
 /** Kept as an alias: every decoded field lives on CloudTrailEvent (guard-event.ts). */
 export type DecodedCloudTrailEvent = CloudTrailEvent;
@@ -47,14 +51,6 @@ function looksLikeRecord(v: unknown): v is Record<string, unknown> {
 
 // ---- schemas -------------------------------------------------------------------------------
 
-/** Ports are numbers, or numeric strings after some log pipelines ("443"). */
-const Port = z.preprocess(
-  (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
-  z.number().int().min(-1).max(65535).nullish(),
-);
-
-const Protocol = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1));
-
 const OptText = z.string().nullish();
 
 /** A CloudTrail list: {"items":[...]}, and {} (or null, or absent) when empty; a bare array is taken too. */
@@ -78,10 +74,12 @@ const IpPermissionItem = z.object({
 type IpPermissionItem = z.output<typeof IpPermissionItem>;
 
 /** securityGroupRuleSet / revokedSecurityGroupRuleSet items (SecurityGroupRule, RevokedSecurityGroupRule). */
+const RuleId = z.string().regex(RULE_ID, 'must be a security group rule ID (sgr-…)');
+
 const RuleItem = z.object({
-  securityGroupRuleId: z.string(),
+  securityGroupRuleId: RuleId,
   groupId: OptText,
-  isEgress: z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean().nullish()),
+  isEgress: z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'must be true or false' }).nullish()),
   ipProtocol: Protocol,
   fromPort: Port,
   toPort: Port,
@@ -113,11 +111,12 @@ const UserIdentity = z.preprocess(
   canonicalKeys,
   z.object({
     type: z.string(),
-    arn: OptText,
+    // IAM caps an ARN at 2,048 characters; the bound also bounds principal matching.
+    arn: z.string().max(2048, 'is longer than any IAM ARN (2,048)').nullish(),
     principalId: OptText,
     accountId: OptText,
     invokedBy: OptText,
-    sessionContext: z.object({ sessionIssuer: z.object({ type: OptText, arn: OptText }).nullish() }).nullish(),
+    sessionContext: z.object({ sessionIssuer: z.object({ type: OptText, arn: z.string().max(2048, 'is longer than any IAM ARN (2,048)').nullish() }).nullish() }).nullish(),
   }),
 );
 
@@ -142,7 +141,7 @@ const RuleRequest = z.object({
   groupId: OptText,
   groupName: OptText,
   ipPermissions: ctList(IpPermissionItem),
-  securityGroupRuleIds: ctList(z.union([z.string(), z.object({ securityGroupRuleId: z.string() })])),
+  securityGroupRuleIds: ctList(z.union([RuleId, z.object({ securityGroupRuleId: RuleId })])),
   cidrIp: OptText,
   ipProtocol: Protocol.nullish(),
   fromPort: Port,
@@ -186,8 +185,8 @@ function decodeRecord(raw: Record<string, unknown>, base: string, envelopeAccoun
   };
   const request = r.requestParameters ?? {};
   const call = r.eventSource === 'ec2.amazonaws.com' ? SECURITY_GROUP_RULE_CALLS[r.eventName] : undefined;
-  if (call === 'modify') return withModify(event, request, join(base, 'requestParameters'));
-  if (call) return withRuleChange(event, request, r.responseElements, base);
+  if (call === 'modify') return tolerateFailed(event, request, () => withModify(event, request, join(base, 'requestParameters')));
+  if (call) return tolerateFailed(event, request, () => ruleChange(event, request, r.responseElements, base));
   // Other calls (CreateSecurityGroup, RunInstances, ...): keep the group for context, nothing else.
   const groupId = str(request.groupId) ?? str(r.responseElements?.groupId);
   const groupName = str(request.groupName);
@@ -207,31 +206,54 @@ function actorOf(u: z.output<typeof UserIdentity>): Actor {
   };
 }
 
-function withRuleChange(
+/**
+ * A failed call changed nothing, and EC2 may have failed it precisely because its request was
+ * malformed: keep the event (the planner ignores it) rather than refuse it into the dead-letter queue.
+ */
+function tolerateFailed(event: DecodedCloudTrailEvent, request: Record<string, unknown>, decode: () => DecodedCloudTrailEvent): DecodedCloudTrailEvent {
+  try {
+    return decode();
+  } catch (err) {
+    if (!(event.failed && err instanceof DecodeError)) throw err;
+    const groupId = str(request.groupId);
+    return { ...event, ...(groupId ? { groupId } : {}) };
+  }
+}
+
+function directionOf(eventName: string): Direction {
+  return eventName.endsWith('Egress') ? 'egress' : 'ingress';
+}
+
+function ruleChange(
   event: DecodedCloudTrailEvent,
   rawRequest: Record<string, unknown>,
   rawResponse: Record<string, unknown> | null | undefined,
   base: string,
 ): DecodedCloudTrailEvent {
+  const reqPath = join(base, 'requestParameters');
+  const resPath = join(base, 'responseElements');
   const req = RuleRequest.safeParse(rawRequest);
-  if (!req.success) throw fromZod(req.error, join(base, 'requestParameters'));
+  if (!req.success) throw fromZod(req.error, reqPath);
   // A failed call's response is null; a success's may be anything, so only read it then.
-  const res = RuleResponse.safeParse(event.failed ? null : rawResponse);
-  if (!res.success) throw fromZod(res.error, join(base, 'responseElements'));
+  const response = event.failed ? null : rawResponse;
+  const res = RuleResponse.safeParse(response);
+  if (!res.success) throw fromZod(res.error, resPath);
   const p = req.data;
-  const direction: Direction = event.eventName.endsWith('Egress') ? 'egress' : 'ingress';
+  const direction = directionOf(event.eventName);
 
-  const permissions = p.ipPermissions.map(toIpPermission);
+  const permissions = p.ipPermissions.map((item, i) => toIpPermission(item, listPath(rawRequest, 'ipPermissions', reqPath, i)));
   if (p.cidrIp) {
-    if (!p.ipProtocol) throw new DecodeError('the flat form (cidrIp) needs ipProtocol', join(base, 'requestParameters.ipProtocol'));
-    permissions.push(withPorts({ IpProtocol: p.ipProtocol, IpRanges: [{ CidrIp: p.cidrIp }] }, p.fromPort, p.toPort));
+    if (!p.ipProtocol) throw new DecodeError('the flat form (cidrIp) needs ipProtocol', join(reqPath, 'ipProtocol'));
+    const cidr = checkSource('ipv4', p.cidrIp, join(reqPath, 'cidrIp'));
+    permissions.push(withPorts({ IpProtocol: p.ipProtocol, IpRanges: [{ CidrIp: cidr }] }, checkedPorts(p.ipProtocol, p.fromPort, p.toPort, reqPath)));
   }
   // Calls by groupName (default VPC, CloudFormation) name the group ID only in the response.
   const created = res.data?.securityGroupRuleSet ?? [];
+  const revoked = res.data?.revokedSecurityGroupRuleSet ?? [];
   const groupId = p.groupId ?? created.find((c) => c.groupId)?.groupId ?? undefined;
-  const toRule = (item: RuleItem) => toSecurityGroupRule(item, groupId, direction);
-  const revokedRules = (res.data?.revokedSecurityGroupRuleSet ?? []).map(toRule);
-  const unknownPermissions = (res.data?.unknownIpPermissionSet ?? []).map(toIpPermission);
+  const rules = (key: string, items: RuleItem[]) => items.map((item, i) => toSecurityGroupRule(item, groupId, direction, listPath(response, key, resPath, i)));
+  const revokedRules = rules('revokedSecurityGroupRuleSet', revoked);
+  const unknownPermissions = (res.data?.unknownIpPermissionSet ?? []).map((item, i) => toIpPermission(item, listPath(response, 'unknownIpPermissionSet', resPath, i)));
 
   return {
     ...event,
@@ -239,11 +261,17 @@ function withRuleChange(
     ...(p.groupName ? { groupName: p.groupName } : {}),
     direction,
     permissions,
-    createdRules: created.map(toRule),
+    createdRules: rules('securityGroupRuleSet', created),
     requestRuleIds: p.securityGroupRuleIds.map((id) => (typeof id === 'string' ? id : id.securityGroupRuleId)),
     ...(revokedRules.length ? { revokedRules } : {}),
     ...(unknownPermissions.length ? { unknownPermissions } : {}),
   };
+}
+
+/** The path of item `i` of a CloudTrail list, as the input spelled it ({"items": [...]} or a bare array). */
+function listPath(parent: unknown, key: string, path: string, i: number): string {
+  const list = isObject(parent) ? parent[key] : undefined;
+  return Array.isArray(list) ? `${join(path, key)}[${i}]` : `${join(path, key)}.items[${i}]`;
 }
 
 /**
@@ -266,7 +294,7 @@ function withModify(event: DecodedCloudTrailEvent, params: Record<string, unknow
   const modifiedRules = entries.map(([item, itemPath]) => {
     if (!isObject(item)) throw new DecodeError('expected a SecurityGroupRuleUpdate object', itemPath);
     const ruleId = str(item.SecurityGroupRuleId) ?? str(item.securityGroupRuleId);
-    if (!ruleId) throw new DecodeError('expected a rule ID (string)', `${itemPath}.SecurityGroupRuleId`);
+    if (!ruleId || !RULE_ID.test(ruleId)) throw new DecodeError(`expected a security group rule ID (sgr-…), got ${excerpt(item.SecurityGroupRuleId ?? item.securityGroupRuleId)}`, `${itemPath}.SecurityGroupRuleId`);
     const request = item.SecurityGroupRule ?? item.securityGroupRule;
     return { ruleId, request: isObject(request) ? request : {} };
   });
@@ -274,45 +302,65 @@ function withModify(event: DecodedCloudTrailEvent, params: Record<string, unknow
   return { ...event, ...(groupId ? { groupId } : {}), requestRuleIds: modifiedRules.map((m) => m.ruleId), modifiedRules };
 }
 
-/** Protocols whose rules carry ports (ICMP: type and code); EC2 ignores ports on every other protocol. */
-const PORTED = new Set(['tcp', 'udp', 'icmp', 'icmpv6', '6', '17', '1', '58']);
-
-export function protocolHasPorts(protocol: string): boolean {
-  return PORTED.has(protocol.toLowerCase());
+function withPorts(p: IpPermission, ports: { fromPort?: number; toPort?: number }): IpPermission {
+  return { ...p, ...(ports.fromPort !== undefined ? { FromPort: ports.fromPort } : {}), ...(ports.toPort !== undefined ? { ToPort: ports.toPort } : {}) };
 }
 
-function withPorts(p: IpPermission, from: number | null | undefined, to: number | null | undefined): IpPermission {
-  if (!protocolHasPorts(p.IpProtocol)) return p;
-  return { ...p, ...(from != null ? { FromPort: from } : {}), ...(to != null ? { ToPort: to } : {}) };
-}
-
-function toIpPermission(item: IpPermissionItem): IpPermission {
+/** An ipPermissions item as the EC2 API's IpPermission, or a refusal at `path`: ports per protocol, at least one well-formed source. */
+function toIpPermission(item: IpPermissionItem, path: string): IpPermission {
   const desc = (d: string | null | undefined) => (d != null ? { Description: d } : {});
+  const at = (key: string, i: number, field: string) => `${path}.${key}.items[${i}].${field}`;
   const p: IpPermission = { IpProtocol: item.ipProtocol };
-  if (item.ipRanges.length) p.IpRanges = item.ipRanges.map((r) => ({ CidrIp: r.cidrIp, ...desc(r.description) }));
-  if (item.ipv6Ranges.length) p.Ipv6Ranges = item.ipv6Ranges.map((r) => ({ CidrIpv6: r.cidrIpv6, ...desc(r.description) }));
-  if (item.prefixListIds.length) p.PrefixListIds = item.prefixListIds.map((r) => ({ PrefixListId: r.prefixListId, ...desc(r.description) }));
+  if (item.ipRanges.length) p.IpRanges = item.ipRanges.map((r, i) => ({ CidrIp: checkSource('ipv4', r.cidrIp, at('ipRanges', i, 'cidrIp')), ...desc(r.description) }));
+  if (item.ipv6Ranges.length) p.Ipv6Ranges = item.ipv6Ranges.map((r, i) => ({ CidrIpv6: checkSource('ipv6', r.cidrIpv6, at('ipv6Ranges', i, 'cidrIpv6')), ...desc(r.description) }));
+  if (item.prefixListIds.length) p.PrefixListIds = item.prefixListIds.map((r, i) => ({ PrefixListId: checkSource('prefix-list', r.prefixListId, at('prefixListIds', i, 'prefixListId')), ...desc(r.description) }));
   if (item.groups.length) {
-    p.UserIdGroupPairs = item.groups.map((g) => ({
-      ...(g.groupId != null ? { GroupId: g.groupId } : {}),
-      ...(g.userId != null ? { UserId: g.userId } : {}),
-      ...(g.vpcId != null ? { VpcId: g.vpcId } : {}),
-      ...(g.vpcPeeringConnectionId != null ? { VpcPeeringConnectionId: g.vpcPeeringConnectionId } : {}),
-      ...desc(g.description),
-    }));
+    p.UserIdGroupPairs = item.groups.map((g, i) => {
+      // A pair without a group ID (EC2-Classic named groups by name) cannot be re-created or revoked exactly.
+      if (g.groupId == null) throw new DecodeError('a group source needs groupId', at('groups', i, 'groupId'));
+      return {
+        GroupId: checkSource('group', g.groupId, at('groups', i, 'groupId')),
+        ...(g.userId != null ? { UserId: g.userId } : {}),
+        ...(g.vpcId != null ? { VpcId: g.vpcId } : {}),
+        ...(g.vpcPeeringConnectionId != null ? { VpcPeeringConnectionId: g.vpcPeeringConnectionId } : {}),
+        ...desc(g.description),
+      };
+    });
   }
-  return withPorts(p, item.fromPort, item.toPort);
+  if (!p.IpRanges && !p.Ipv6Ranges && !p.PrefixListIds && !p.UserIdGroupPairs) {
+    throw new DecodeError('names no source (ipRanges, ipv6Ranges, prefixListIds or groups): a permission without one changes nothing EC2 could name', path);
+  }
+  return withPorts(p, checkedPorts(item.ipProtocol, item.fromPort, item.toPort, path));
 }
 
-function toSecurityGroupRule(item: RuleItem, groupId: string | undefined, direction: Direction): SecurityGroupRule {
+/** A securityGroupRuleSet / revokedSecurityGroupRuleSet item, or a refusal: it must be of the call's group and direction, with exactly one source. */
+function toSecurityGroupRule(item: RuleItem, groupId: string | undefined, direction: Direction, path: string): SecurityGroupRule {
+  if (item.isEgress != null && (item.isEgress ? 'egress' : 'ingress') !== direction) {
+    throw new DecodeError(`says ${item.isEgress ? 'egress' : 'ingress'}, but the call changed ${direction} rules: refused rather than undone in the wrong direction`, `${path}.isEgress`);
+  }
+  if (item.groupId != null && groupId !== undefined && item.groupId !== groupId) {
+    throw new DecodeError(`${excerpt(item.groupId, 40)} is not the call's group ${groupId}`, `${path}.groupId`);
+  }
   const referenced = item.referencedGroupInfo?.groupId ?? item.referencedGroupId;
+  const sources: [string, 'ipv4' | 'ipv6' | 'prefix-list' | 'group', string | null | undefined][] = [
+    ['cidrIpv4', 'ipv4', item.cidrIpv4],
+    ['cidrIpv6', 'ipv6', item.cidrIpv6],
+    ['prefixListId', 'prefix-list', item.prefixListId],
+    [item.referencedGroupInfo?.groupId != null ? 'referencedGroupInfo.groupId' : 'referencedGroupId', 'group', referenced],
+  ];
+  const present = sources.filter(([, , v]) => v != null);
+  if (present.length !== 1) {
+    throw new DecodeError(`a rule has exactly one source (cidrIpv4, cidrIpv6, prefixListId or referencedGroupInfo), got ${present.length ? present.map(([k]) => k).join(' and ') : 'none'}`, path);
+  }
+  const [key, kind, value] = present[0]!;
+  checkSource(kind, value!, `${path}.${key}`);
+  const ports = checkedPorts(item.ipProtocol, item.fromPort, item.toPort, path, true);
   return {
     ruleId: item.securityGroupRuleId,
     groupId: item.groupId ?? groupId ?? '',
-    direction: item.isEgress == null ? direction : item.isEgress ? 'egress' : 'ingress',
+    direction,
     protocol: item.ipProtocol,
-    ...(item.fromPort != null ? { fromPort: item.fromPort } : {}),
-    ...(item.toPort != null ? { toPort: item.toPort } : {}),
+    ...ports,
     ...(item.cidrIpv4 != null ? { cidrIpv4: item.cidrIpv4 } : {}),
     ...(item.cidrIpv6 != null ? { cidrIpv6: item.cidrIpv6 } : {}),
     ...(item.prefixListId != null ? { prefixListId: item.prefixListId } : {}),

@@ -11,6 +11,8 @@ import { DecodeError } from '../core/model.js';
 import type { ConfigComplianceEvent, ConfigItemEvent, ConfigRemediationEvent, GuardEvent } from './guard-event.js';
 import { type DecodeInput, type SnsMeta, parseMaybeJson } from './sns.js';
 import { fromZod } from './zod-error.js';
+import { checkBounds } from './limits.js';
+import { excerpt } from '../core/excerpt.js';
 
 const GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
 const GROUP_ID_IN_TEXT = /\bsg-[0-9a-f]{8,17}\b/g;
@@ -97,7 +99,8 @@ function decodeAt(body: unknown, sns: SnsMeta | undefined, base: string): GuardE
   // Config's own service events; "AWS API Call via CloudTrail" with source aws.config is not ours.
   if (body.source === 'aws.config' && typeof body['detail-type'] === 'string' && body['detail-type'].startsWith('Config ')) return decodeEventBridge(body, base);
   if ('invokingEvent' in body) return decodeRuleInvocation(body, base);
-  if (typeof body.messageType === 'string') return decodeNotification(body, base, {});
+  // Any messageType, even null or a number, means a Config notification: say what is wrong with it.
+  if ('messageType' in body) return decodeNotification(body, base, {});
   if (sns && 'resourceId' in body) return decodeRemediationJson(body, sns, base);
   return undefined;
 }
@@ -108,9 +111,9 @@ function decodeRemediationText(text: string, sns: SnsMeta, base: string): Config
   if (GROUP_ID.test(trimmed)) return remediation(trimmed, sns, {});
   const ids = [...new Set(trimmed.match(GROUP_ID_IN_TEXT) ?? [])];
   if (ids.length === 1) return remediation(ids[0]!, sns, {});
-  if (ids.length > 1) throw new DecodeError(`names ${ids.length} security groups (${ids.join(', ')}); the remediation message must name one`, base || '$');
+  if (ids.length > 1) throw new DecodeError(`names ${ids.length} security groups (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''}); the remediation message must name one`, base || '$');
   // "sg-" without a valid ID after it: meant as a remediation message, but malformed.
-  if (/^sg-\S*$/.test(trimmed)) throw new DecodeError(`"${trimmed.slice(0, 40)}" is not a security group ID (sg- and 8 or 17 hex digits)`, base || '$');
+  if (/^sg-\S*$/.test(trimmed)) throw new DecodeError(`${excerpt(trimmed, 40)} is not a security group ID (sg- and 8 or 17 hex digits)`, base || '$');
   return undefined;
 }
 
@@ -138,7 +141,7 @@ function decodeSnsNotificationDocument(body: Record<string, unknown>): GuardEven
   const parsed = SnsNotificationDocumentSchema.safeParse(body);
   if (!parsed.success) throw fromZod(parsed.error, '');
   const n = parsed.data;
-  const inner = typeof n.Message === 'string' ? parseMaybeJson(n.Message) : n.Message;
+  const inner = typeof n.Message === 'string' ? parseMaybeJson(n.Message, 'Message') : n.Message;
   const sns: SnsMeta = { messageId: n.MessageId, topicArn: n.TopicArn, subject: n.Subject ?? undefined, timestamp: n.Timestamp };
   return decodeAt(inner, sns, 'Message');
 }
@@ -155,7 +158,7 @@ function decodeEventBridge(body: Record<string, unknown>, base: string): GuardEv
     case 'Config Configuration Item Change':
       return decodeNotification({ messageType: 'ConfigurationItemChangeNotification', ...e.detail }, at, envelope);
     default:
-      throw new DecodeError(`"${e['detail-type']}" is not handled; expected "Config Rules Compliance Change" or "Config Configuration Item Change"`, join(base, 'detail-type'));
+      throw new DecodeError(`${excerpt(e['detail-type'])} is not handled; expected "Config Rules Compliance Change" or "Config Configuration Item Change"`, join(base, 'detail-type'));
   }
 }
 
@@ -211,7 +214,7 @@ function decodeNotification(body: Record<string, unknown>, base: string, fallbac
     }
     default:
       // Snapshot/history deliveries, ScheduledNotification: Config messages about no resource.
-      throw new DecodeError(`"${String(body.messageType)}" names no resource to check; expected one of ${NOTIFICATION_TYPES.join(', ')}`, join(base, 'messageType'));
+      throw new DecodeError(`${excerpt(body.messageType)} names no resource to check; expected one of ${NOTIFICATION_TYPES.join(', ')}`, join(base, 'messageType'));
   }
 }
 
@@ -227,6 +230,7 @@ function decodeRuleInvocation(body: Record<string, unknown>, base: string): Conf
     } catch (err) {
       throw new DecodeError(`is not valid JSON (${(err as Error).message})`, at);
     }
+    checkBounds(invoking, at);
   }
   if (!isObject(invoking)) throw new DecodeError('must be a JSON object', at);
   const region = /^arn:aws[a-z-]*:config:([a-z0-9-]+):/.exec(inv.configRuleArn ?? '')?.[1];

@@ -31,7 +31,7 @@ export function decodeIpSpaceChanged(input: DecodeInput): IpSpaceChangedEvent | 
   const { body, sns } = input;
   if (!isObject(body)) return undefined;
   if (!sns && body.Type === 'Notification' && typeof body.Message === 'string') {
-    const inner = parseMaybeJson(body.Message);
+    const inner = parseMaybeJson(body.Message, 'Message');
     if (!claims(inner)) return undefined;
     const doc = SnsDocumentSchema.safeParse(body);
     if (!doc.success) throw fromZod(doc.error, '');

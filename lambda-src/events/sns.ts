@@ -2,6 +2,7 @@
 // notice, Config notifications, the remediation message, EventBridge events fanned out via a topic);
 // the envelope is unwrapped once here and the Message handed to the payload decoders.
 import { z } from 'zod';
+import { checkBounds } from './limits.js';
 
 const SnsRecordSchema = z.object({
   EventSource: z.string().optional(),
@@ -14,7 +15,11 @@ const SnsRecordSchema = z.object({
   }),
 });
 
-export const SnsEnvelopeSchema = z.object({ Records: z.array(SnsRecordSchema).min(1) });
+// Lambda gets one SNS record per invocation; any other count is not something SNS sends, and using
+// the first of several would silently drop the rest.
+export const SnsEnvelopeSchema = z.object({
+  Records: z.array(SnsRecordSchema).length(1, 'expected exactly one SNS record (Lambda receives one per invocation)'),
+});
 
 export interface SnsMeta {
   messageId?: string;
@@ -34,13 +39,19 @@ export function looksLikeSns(raw: unknown): boolean {
     typeof ((raw as { Records: unknown[] }).Records[0] as { Sns?: unknown } | undefined)?.Sns === 'object';
 }
 
-/** Parses a Message that may be JSON (or JSON whose fields are themselves JSON strings). */
-export function parseMaybeJson(text: string): unknown {
+/**
+ * Parses a Message that may be JSON (or JSON whose fields are themselves JSON strings). What it
+ * parses is bounds-checked at `path` like the envelope was: a string can hide any depth.
+ */
+export function parseMaybeJson(text: string, path: string): unknown {
   const t = text.trim();
   if (!(t.startsWith('{') || t.startsWith('[') || t.startsWith('"'))) return text;
+  let parsed: unknown;
   try {
-    return JSON.parse(t) as unknown;
+    parsed = JSON.parse(t) as unknown;
   } catch {
     return text;
   }
+  checkBounds(parsed, path);
+  return parsed;
 }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DecodeError } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
-import { requireCidr } from './cidr.js';
+import { requirePublishedCidr } from './cidr.js';
 import { type FeedSet, type RangesSummary, makeFeedSet, summarise } from './feed-set.js';
 
 export const AWS_IP_RANGES_URL = 'https://ip-ranges.amazonaws.com/ip-ranges.json';
@@ -75,13 +75,13 @@ export function parseAwsIpRanges(bytes: Uint8Array | string, opts: { expectMd5?:
     createDate,
     md5,
     prefixes: doc.prefixes.map((p, i) => ({
-      cidr: requireCidr(p.ip_prefix, `prefixes[${i}].ip_prefix`, 'ipv4').text,
+      cidr: requirePublishedCidr(p.ip_prefix, `prefixes[${i}].ip_prefix`, 'ipv4').text,
       region: p.region,
       service: p.service,
       ...(p.network_border_group === undefined ? {} : { networkBorderGroup: p.network_border_group }),
     })),
     ipv6Prefixes: doc.ipv6_prefixes.map((p, i) => ({
-      cidr: requireCidr(p.ipv6_prefix, `ipv6_prefixes[${i}].ipv6_prefix`, 'ipv6').text,
+      cidr: requirePublishedCidr(p.ipv6_prefix, `ipv6_prefixes[${i}].ipv6_prefix`, 'ipv6').text,
       region: p.region,
       service: p.service,
       ...(p.network_border_group === undefined ? {} : { networkBorderGroup: p.network_border_group }),

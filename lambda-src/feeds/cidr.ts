@@ -2,6 +2,7 @@
 // canonical strings, so every CIDR that enters the core goes through here once: host bits zeroed,
 // IPv6 in RFC 5952 compressed lowercase (the form EC2 prints), IPv4 dotted decimal.
 import { isIPv4, isIPv6 } from 'node:net';
+import { excerpt } from '../core/excerpt.js';
 import { DecodeError } from '../core/model.js';
 
 export type IpFamily = 'ipv4' | 'ipv6';
@@ -51,9 +52,25 @@ export function parseCidr(input: string): Cidr | undefined {
 /** Like parseCidr, but a bad CIDR is a DecodeError at `path` (optionally of a required family). */
 export function requireCidr(input: string, path: string, family?: IpFamily): Cidr {
   const cidr = parseCidr(input);
-  if (!cidr) throw new DecodeError(`${JSON.stringify(input)} is not a valid CIDR`, path);
+  if (!cidr) throw new DecodeError(`${excerpt(input)} is not a valid CIDR`, path);
   if (family && cidr.family !== family) {
-    throw new DecodeError(`${JSON.stringify(input)} is ${cidr.family === 'ipv4' ? 'IPv4' : 'IPv6'}, expected ${family === 'ipv4' ? 'IPv4' : 'IPv6'}`, path);
+    throw new DecodeError(`${excerpt(input)} is ${cidr.family === 'ipv4' ? 'IPv4' : 'IPv6'}, expected ${family === 'ipv4' ? 'IPv4' : 'IPv6'}`, path);
+  }
+  return cidr;
+}
+
+/**
+ * A feed entry: a CIDR of `family` that is a network as published. A set host bit is refused, not
+ * zeroed (1.2.3.4/0 would otherwise become the whole internet), and so is IPv4-mapped IPv6
+ * (::ffff:0:0/96), which would let IPv4 addresses in through the IPv6 list.
+ */
+export function requirePublishedCidr(input: string, path: string, family: IpFamily): Cidr {
+  const cidr = requireCidr(input, path, family);
+  if (cidr.hostBitsSet) {
+    throw new DecodeError(`${excerpt(input)} has host bits set (its network is ${cidr.text}); a feed publishes networks, so the entry is refused rather than widened`, path);
+  }
+  if (cidr.family === 'ipv6' && cidr.prefixLength >= 96 && cidr.network >> 32n === 0xffffn) {
+    throw new DecodeError(`${excerpt(input)} is IPv4-mapped IPv6 (::ffff:0:0/96), not an IPv6 range`, path);
   }
   return cidr;
 }

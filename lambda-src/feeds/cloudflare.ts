@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { DecodeError } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
-import { type IpFamily, requireCidr } from './cidr.js';
+import { type IpFamily, requirePublishedCidr } from './cidr.js';
 import { type FeedSet, type RangesSummary, makeFeedSet, summarise } from './feed-set.js';
 
 export const CLOUDFLARE_IPV4_URL = 'https://www.cloudflare.com/ips-v4';
@@ -51,8 +51,8 @@ export function parseCloudflareApi(json: unknown): FeedSet {
   }
   if (!result) throw new DecodeError('is missing although success is true', 'result');
   const cidrs = [
-    ...result.ipv4_cidrs.map((c, i) => requireCidr(c, `result.ipv4_cidrs[${i}]`, 'ipv4').text),
-    ...result.ipv6_cidrs.map((c, i) => requireCidr(c, `result.ipv6_cidrs[${i}]`, 'ipv6').text),
+    ...result.ipv4_cidrs.map((c, i) => requirePublishedCidr(c, `result.ipv4_cidrs[${i}]`, 'ipv4').text),
+    ...result.ipv6_cidrs.map((c, i) => requirePublishedCidr(c, `result.ipv6_cidrs[${i}]`, 'ipv6').text),
   ];
   return makeFeedSet('cloudflare', cidrs, result.etag === undefined ? {} : { etag: result.etag });
 }
@@ -67,5 +67,5 @@ function textLines(text: string, list: string, family: IpFamily): string[] {
     .split(/\r?\n/)
     .map((line, i) => ({ line: line.trim(), i }))
     .filter(({ line }) => line !== '')
-    .map(({ line, i }) => requireCidr(line, `${list} line ${i + 1}`, family).text);
+    .map(({ line, i }) => requirePublishedCidr(line, `${list} line ${i + 1}`, family).text);
 }

@@ -25,13 +25,43 @@ export function withoutRolePath(arn: string): string {
   return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : arn;
 }
 
-/** Glob match over the whole string: `*` any run of characters (including `/` and `:`), `?` one character. */
+/**
+ * Glob match over the whole string: `*` any run of characters (including `/` and `:`), `?` one
+ * character. No regular expression (callers choose their own role-session names, so a pattern must
+ * not be a way to stall the guard): the text between stars must start and end the value, and each
+ * middle piece is taken at its leftmost place, which is always safe for `*`. Pieces without `?`
+ * are found with indexOf; a piece with `?` checks only its literal characters at each place.
+ */
 export function globMatches(pattern: string, value: string): boolean {
-  const source = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, 's').test(value);
+  const pieces = pattern.split('*');
+  if (pieces.length === 1) return pattern.length === value.length && matchesAt(pattern, value, 0);
+  const head = pieces[0]!;
+  const tail = pieces[pieces.length - 1]!;
+  const end = value.length - tail.length;
+  if (head.length > end || !matchesAt(head, value, 0) || !matchesAt(tail, value, end)) return false;
+  let from = head.length;
+  for (const piece of pieces.slice(1, -1)) {
+    if (piece === '') continue;
+    const at = find(piece, value, from, end);
+    if (at < 0) return false;
+    from = at + piece.length;
+  }
+  return true;
+}
+
+function matchesAt(piece: string, value: string, at: number): boolean {
+  for (let i = 0; i < piece.length; i++) if (piece[i] !== '?' && piece[i] !== value[at + i]) return false;
+  return true;
+}
+
+/** The leftmost place >= from where `piece` fits before `end`, or -1. */
+function find(piece: string, value: string, from: number, end: number): number {
+  if (!piece.includes('?')) {
+    const at = value.indexOf(piece, from);
+    return at >= 0 && at + piece.length <= end ? at : -1;
+  }
+  for (let at = from; at + piece.length <= end; at++) if (matchesAt(piece, value, at)) return at;
+  return -1;
 }
 
 export interface PrincipalMatch {

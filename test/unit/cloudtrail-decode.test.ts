@@ -251,7 +251,8 @@ describe('decodeCloudTrail: request shapes', () => {
   });
 
   it('takes a numeric ipProtocol as its string form', () => {
-    expect(permsOf({ ipPermissions: { items: [item({ ipProtocol: 6, fromPort: 22, toPort: 22 })] } })).toEqual([{ IpProtocol: '6', FromPort: 22, ToPort: 22 }]);
+    const ipRanges = { items: [{ cidrIp: '10.0.0.0/8' }] };
+    expect(permsOf({ ipPermissions: { items: [item({ ipProtocol: 6, fromPort: 22, toPort: 22, ipRanges })] } })).toEqual([{ IpProtocol: '6', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }]);
   });
 
   it('decodes the legacy flat form (cidrIp, ipProtocol, fromPort, toPort with ipPermissions {})', () => {
