@@ -1,18 +1,19 @@
 // Longest file first, so the pool's slots finish together (greedy LPT). The order comes from this
 // table, not vitest's results cache: node_modules/.vite is shared by every worktree of this repo.
-// Seconds are one warm run's per-file durations (.test-output/vitest.json); re-measure when a file
-// changes a lot. Unknown emulator files go after the known ones; unit files last (seconds each).
+// Seconds: per-file durations of one run with 2 workers on the 2-core machine under heavy load from
+// other jobs (load average 12-18), several times an idle run; only the order matters. Re-measure when
+// a file changes a lot. Unknown emulator files go after the known ones; unit files last.
 import path from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const SECONDS: Record<string, number> = {
-  'test/examples/config-remediation.test.ts': 300,
-  'test/examples/cloudfront-prefix-list.test.ts': 240,
-  'test/examples/cloudflare-security-groups.test.ts': 220,
-  'test/integration/drift-guard.test.ts': 180,
-  'test/examples/minimal.test.ts': 150,
-  'test/integration/emulator-security-groups.test.ts': 10,
-  'test/integration/feeds-faults.test.ts': 10,
+  'test/examples/config-remediation.test.ts': 844,
+  'test/examples/cloudfront-prefix-list.test.ts': 776,
+  'test/examples/cloudflare-security-groups.test.ts': 691,
+  'test/examples/minimal.test.ts': 600,
+  'test/integration/drift-guard.test.ts': 375,
+  'test/integration/feeds-faults.test.ts': 19,
+  'test/integration/emulator-security-groups.test.ts': 7,
 };
 const UNKNOWN_EMULATOR_FILE = 60;
 
