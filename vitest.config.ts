@@ -1,23 +1,33 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/sequencer.js';
+import { testWorkers } from './test/support/workers.js';
 
-// Two projects: `unit` is pure (no emulator, runs anywhere); `emulator` shares one AWS emulator
-// (started by the global setup) across the integration and Terraform tests.
+// Two projects: `unit` is pure (no emulator, runs anywhere); `emulator` runs the example and
+// integration files, each against the emulator of its pool slot (test/support/global-setup.ts starts
+// one per worker). Both projects share one forks pool of SG_GUARDIAN_TEST_WORKERS (default 2) slots:
+// an example file mostly waits on the AWS provider, so two side by side take about the time of one.
+// Longest files first (test/support/sequencer.ts); the unit files fill in at the end.
+const workers = testWorkers();
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 600_000,
+    pool: 'forks',
+    maxWorkers: workers,
+    minWorkers: 1,
+    sequence: { sequencer: LongestFirst },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
         extends: true,
         test: {
           name: 'emulator',
-          include: ['test/integration/**/*.test.ts', 'test/terraform/**/*.test.ts'],
+          include: ['test/examples/**/*.test.ts', 'test/integration/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
-          testTimeout: 600_000,
-          // Terraform applies are CPU-heavy on 2 cores: one file at a time.
-          pool: 'forks',
-          poolOptions: { forks: { singleFork: true } },
+          setupFiles: ['test/support/worker-env.ts'],
+          // A whole example (init to destroy) in one test took 10 min with the machine's load at 15.
+          testTimeout: 900_000,
         },
       },
     ],

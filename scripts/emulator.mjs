@@ -2,7 +2,7 @@
 //   1. AWS_ENDPOINT_URL, when set (a user's own LocalStack or moto): used as is, never stopped;
 //   2. LocalStack through @testcontainers/localstack, when a Docker engine answers;
 //   3. an embedded moto server (from the bootstrap's venv) on a free loopback port.
-// Shared by test/support/global-setup.ts and scripts/demo.mjs, so both see the same endpoint.
+// Shared by test/support/global-setup.ts (one per test worker: startEmulators) and scripts/demo.mjs.
 import { spawn, execFileSync } from 'node:child_process';
 import net from 'node:net';
 import fs from 'node:fs';
@@ -27,8 +27,26 @@ export function emulatorEnv(/** @type {Emulator} */ emu) {
   };
 }
 
+/**
+ * Up to `count` emulators, one per test worker so parallel files cannot interfere. AWS_ENDPOINT_URL
+ * gives exactly one (every worker shares it; unique names isolate the tests); LocalStack and moto
+ * start `count`, in parallel. MOTO_PORT pins the first moto, the next take the ports after it.
+ * @returns {Promise<Emulator[]>}
+ */
+export async function startEmulators(count, log = (/** @type {string} */ m) => console.error(m)) {
+  if (process.env.AWS_ENDPOINT_URL || count <= 1) return [await startEmulator(log)];
+  const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => startEmulator(log, i)));
+  const ok = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(ok.map((e) => e.stop()));
+    throw failed.reason;
+  }
+  return ok;
+}
+
 /** @returns {Promise<Emulator>} */
-export async function startEmulator(log = (/** @type {string} */ m) => console.error(m)) {
+export async function startEmulator(log = (/** @type {string} */ m) => console.error(m), index = 0) {
   if (process.env.AWS_ENDPOINT_URL) {
     const endpoint = process.env.AWS_ENDPOINT_URL.replace(/\/$/, '');
     await waitReady(endpoint, 10_000, 'AWS_ENDPOINT_URL');
@@ -45,7 +63,7 @@ export async function startEmulator(log = (/** @type {string} */ m) => console.e
     log(`[emulator] kind=localstack image=${LOCALSTACK_IMAGE} endpoint=${endpoint}`);
     return { kind: 'localstack', endpoint, region: REGION, accountId: '000000000000', stop: async () => { await container.stop(); } };
   }
-  return startMoto(log);
+  return startMoto(log, index);
 }
 
 function dockerAnswers() {
@@ -66,12 +84,12 @@ function motoBinary() {
   return bin;
 }
 
-/** A free loopback port, or the one MOTO_PORT asks for (which must be free). */
-async function pickPort() {
-  const wanted = process.env.MOTO_PORT ? Number(process.env.MOTO_PORT) : 0;
+/** A free loopback port, or MOTO_PORT + index when MOTO_PORT is set (which must be free). */
+async function pickPort(index) {
+  const wanted = process.env.MOTO_PORT ? Number(process.env.MOTO_PORT) + index : 0;
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
-    srv.once('error', (err) => reject(new Error(`MOTO_PORT=${wanted} is busy on 127.0.0.1 (${err.message}): free it or unset MOTO_PORT.`)));
+    srv.once('error', (err) => reject(new Error(`port ${wanted} (MOTO_PORT + ${index}) is busy on 127.0.0.1 (${err.message}): free it or unset MOTO_PORT.`)));
     srv.listen(wanted, '127.0.0.1', () => {
       const addr = srv.address();
       const port = typeof addr === 'object' && addr ? addr.port : wanted;
@@ -80,9 +98,9 @@ async function pickPort() {
   });
 }
 
-async function startMoto(log) {
+async function startMoto(log, index) {
   const bin = motoBinary();
-  const port = await pickPort();
+  const port = await pickPort(index);
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],

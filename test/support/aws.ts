@@ -1,13 +1,24 @@
-// SDK clients for tests, pointed at the emulator the global setup started (AWS_ENDPOINT_URL).
+// SDK clients for tests, pointed at this worker's emulator (started by the global setup).
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { inject } from 'vitest';
+import type { EmulatorInfo } from './global-setup.js';
 
-export function emulator() {
-  return inject('emulator');
+/**
+ * This worker's emulator. VITEST_POOL_ID is the tinypool slot (1..maxWorkers) running the file; a
+ * slot's next file reuses its id, so two files running at once never share an emulator. One shared
+ * endpoint (AWS_ENDPOINT_URL) serves every slot.
+ */
+export function emulator(): EmulatorInfo {
+  const emus = inject('emulators');
+  const slot = Number(process.env.VITEST_POOL_ID);
+  if (!Number.isInteger(slot) || slot < 1) throw new Error(`VITEST_POOL_ID is '${process.env.VITEST_POOL_ID}': expected a vitest pool slot 1..N`);
+  const emu = emus.length === 1 ? emus[0] : emus[slot - 1];
+  if (!emu) throw new Error(`pool slot ${slot} has no emulator (${emus.length} started): maxWorkers and SG_GUARDIAN_TEST_WORKERS disagree`);
+  return emu;
 }
 
 const opts = () => ({ endpoint: emulator().endpoint, region: emulator().region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 2 });
@@ -30,12 +41,18 @@ export async function queue(c: SQSClient, qname: string): Promise<{ url: string;
   return { url, arn };
 }
 
-/** Receives until `want` messages arrived or ~5 s passed; want = 0 checks that nothing arrives. */
+/**
+ * Receives until `want` messages arrived or ~5 s passed; want = 0 checks that nothing arrives. What
+ * it received is deleted: left in the queue, a message comes back after the 30 s visibility timeout
+ * and is taken for a later test's (seen on a loaded machine).
+ */
 export async function drain(c: SQSClient, url: string, want = 1): Promise<Message[]> {
   const got: Message[] = [];
   for (let i = 0; i < 5 && (want === 0 || got.length < want); i++) {
     const res = await c.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
-    got.push(...(res.Messages ?? []));
+    const messages = res.Messages ?? [];
+    if (messages.length) await c.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: messages.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle! })) }));
+    got.push(...messages);
   }
   return got;
 }

@@ -1,5 +1,6 @@
 // Runs the committed bundle (dist/handler.mjs) the way Lambda would, in its own Node process, with
-// the deployed function's environment, against the emulator (AWS_ENDPOINT_URL from the global setup).
+// the deployed function's environment, against this worker's emulator (AWS_ENDPOINT_URL, set by
+// test/support/worker-env.ts).
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -29,11 +30,14 @@ export interface BundleRun {
   logs: string;
 }
 
-/** The environment Terraform gave the deployed function (moto stores it, and never runs the code). */
-export async function deployedEnvironment(functionName: string): Promise<Record<string, string>> {
-  const lambda = new LambdaClient({ endpoint: emulator().endpoint, region: emulator().region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+/**
+ * The environment the deployed function runs with (moto stores it, and never runs the code): what
+ * Terraform gave it, and AWS_REGION as Lambda sets it, the function's region.
+ */
+export async function deployedEnvironment(functionName: string, region = emulator().region): Promise<Record<string, string>> {
+  const lambda = new LambdaClient({ endpoint: emulator().endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const cfg = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-  return cfg.Environment?.Variables ?? {};
+  return { ...cfg.Environment?.Variables, AWS_REGION: region, AWS_DEFAULT_REGION: region };
 }
 
 export async function invokeBundle(event: unknown, env: Record<string, string>): Promise<BundleRun> {

@@ -4,7 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FeedServer {
-  url: (path: string) => string;
+  /** The URL on 127.0.0.1, or on [::1] (the same port) with ipv6. */
+  url: (path: string, opts?: { ipv6?: boolean }) => string;
   /** Publishes `body` at `path` (status 200 unless given). */
   set: (path: string, body: string | Uint8Array, status?: number) => void;
   /** GET requests seen, by path. */
@@ -15,7 +16,7 @@ export interface FeedServer {
 export async function startFeedServer(): Promise<FeedServer> {
   const routes = new Map<string, { body: Uint8Array; status: number }>();
   const hits = new Map<string, number>();
-  const server = http.createServer((req, res) => {
+  const handle: http.RequestListener = (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     hits.set(path, (hits.get(path) ?? 0) + 1);
     const route = routes.get(path);
@@ -24,13 +25,29 @@ export async function startFeedServer(): Promise<FeedServer> {
       return;
     }
     res.writeHead(route.status, { 'content-type': 'application/octet-stream', 'content-length': route.body.length }).end(route.body);
-  });
+  };
+  const server = http.createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  // The same routes on the IPv6 loopback, lazily: only a test that asks for an [::1] URL needs it.
+  let v6: http.Server | undefined;
+  const listenV6 = () => {
+    if (v6) return;
+    v6 = http.createServer(handle);
+    v6.on('error', (err) => console.error(`[feed-server] [::1]:${port}: ${err.message}`));
+    v6.listen(port, '::1');
+  };
   return {
-    url: (path) => `http://127.0.0.1:${port}${path}`,
+    url: (path, opts = {}) => {
+      if (!opts.ipv6) return `http://127.0.0.1:${port}${path}`;
+      listenV6();
+      return `http://[::1]:${port}${path}`;
+    },
     set: (path, body, status = 200) => routes.set(path, { body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body, status }),
     hits: (path) => hits.get(path) ?? 0,
-    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    close: async () => {
+      if (v6?.listening) await new Promise<void>((resolve) => v6!.close(() => resolve()));
+      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    },
   };
 }

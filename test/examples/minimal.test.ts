@@ -1,4 +1,4 @@
-// The pattern every Terraform test reuses: a real tofu/terraform binary runs init, validate, plan,
+// The pattern every example test reuses: a real tofu/terraform binary runs init, validate, plan,
 // apply and destroy of an example against the emulator.
 import { afterAll, describe, expect, it } from 'vitest';
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
