@@ -1,7 +1,7 @@
 // https://ip-ranges.amazonaws.com/ip-ranges.json: verified against the notice's md5 (of the exact
 // bytes, before any decoding), validated, then reduced to the selected services/regions.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecodeError } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
 import { requireCidr } from './cidr.js';

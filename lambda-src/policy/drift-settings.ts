@@ -1,5 +1,5 @@
 // The drift guard's settings section ("drift"): which groups are guarded and who may change them.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
 

@@ -1,7 +1,7 @@
 // Settings of the CDN allow-list feeds: which feed, which ranges, where they go, how much change
 // is believable. Sections use .prefault({}) (not .default({})): zod v4 returns a .default() value
 // as is, so inner defaults would be skipped; .prefault() parses it.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const PrefixListId = z.string().regex(/^pl-[0-9a-f]{8,17}$/, 'must be a prefix list ID (pl- and 8 or 17 hex digits)');
 const GroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group ID (sg- and 8 or 17 hex digits)');
