@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { DecodeError } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
-import { requireCidr } from './cidr.js';
+import { type IpFamily, isCidr, requireCidr } from './cidr.js';
 import { type FeedSet, type RangesSummary, makeFeedSet, summarise } from './feed-set.js';
 
 export const AWS_IP_RANGES_URL = 'https://ip-ranges.amazonaws.com/ip-ranges.json';
@@ -37,6 +37,7 @@ export interface AwsIpRangesDoc {
   createDate: string;
   /** md5 of the bytes parsed, lowercase hex. */
   md5: string;
+  /** `cidr` as the file spells it, checked; canonicalised once selected (selectAwsRanges). */
   prefixes: { cidr: string; region: string; service: string; networkBorderGroup?: string }[];
   ipv6Prefixes: { cidr: string; region: string; service: string; networkBorderGroup?: string }[];
 }
@@ -75,18 +76,23 @@ export function parseAwsIpRanges(bytes: Uint8Array | string, opts: { expectMd5?:
     createDate,
     md5,
     prefixes: doc.prefixes.map((p, i) => ({
-      cidr: requireCidr(p.ip_prefix, `prefixes[${i}].ip_prefix`, 'ipv4').text,
+      cidr: checked(p.ip_prefix, `prefixes[${i}].ip_prefix`, 'ipv4'),
       region: p.region,
       service: p.service,
       ...(p.network_border_group === undefined ? {} : { networkBorderGroup: p.network_border_group }),
     })),
     ipv6Prefixes: doc.ipv6_prefixes.map((p, i) => ({
-      cidr: requireCidr(p.ipv6_prefix, `ipv6_prefixes[${i}].ipv6_prefix`, 'ipv6').text,
+      cidr: checked(p.ipv6_prefix, `ipv6_prefixes[${i}].ipv6_prefix`, 'ipv6'),
       region: p.region,
       service: p.service,
       ...(p.network_border_group === undefined ? {} : { networkBorderGroup: p.network_border_group }),
     })),
   };
+}
+
+/** Every entry is checked (a bad one anywhere rejects the file); requireCidr says why. */
+function checked(cidr: string, path: string, family: IpFamily): string {
+  return isCidr(cidr, family) ? cidr : requireCidr(cidr, path, family).text;
 }
 
 /**
