@@ -189,7 +189,7 @@ try {
 
 function report(result) {
   say('what the Lambda did:');
-  for (const r of result.results) say(`  [${r.status}] ${r.action.type}${r.action.groupId ? ` ${r.action.groupId}` : ''}${r.action.prefixListId ? ` ${r.action.prefixListId}` : ''}${r.action.resourceId ? ` ${r.action.resourceId}` : ''} — ${r.action.reason ?? r.detail ?? ''}`);
+  for (const r of result.results) say(`  [${r.status}] ${r.action.type}${r.action.groupId ? ` ${r.action.groupId}` : ''}${r.action.prefixListId ? ` ${r.action.prefixListId}` : ''}${r.action.resourceIds ? ` ${r.action.resourceIds.join(', ')}` : ''} — ${r.action.reason ?? r.detail ?? ''}`);
 }
 
 async function printInbox(sqs, queueUrl) {

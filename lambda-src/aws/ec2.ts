@@ -141,11 +141,11 @@ export async function runEc2Action(ec2: Ec2, action: Ec2Action): Promise<Outcome
         return await revoke(ec2, action);
       case 'modify-prefix-list': {
         const calls = await modifyPrefixList(ec2, action);
-        if (action.tags) await tag(ec2, action.prefixListId, action.tags);
+        if (action.tags) await tag(ec2, [action.prefixListId], action.tags);
         return { action, status: 'done', ...(calls > 1 ? { detail: `${calls} ModifyManagedPrefixList calls` } : {}) };
       }
       case 'tag-resource':
-        await tag(ec2, action.resourceId, action.tags);
+        await tag(ec2, action.resourceIds, action.tags);
         return { action, status: 'done' };
     }
   } catch (err) {
@@ -269,8 +269,12 @@ export function splitPermissions(perms: IpPermission[]): IpPermission[] {
   return out;
 }
 
-async function tag(ec2: Ec2, resourceId: string, tags: Record<string, string>): Promise<void> {
-  await ec2.send(new CreateTagsCommand({ Resources: [resourceId], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
+// CreateTags takes up to 1000 resources per call.
+const TAG_BATCH = 1000;
+
+async function tag(ec2: Ec2, resourceIds: string[], tags: Record<string, string>): Promise<void> {
+  const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  for (let i = 0; i < resourceIds.length; i += TAG_BATCH) await ec2.send(new CreateTagsCommand({ Resources: resourceIds.slice(i, i + TAG_BATCH), Tags }));
 }
 
 export function errorCode(err: unknown): string {

@@ -34,7 +34,7 @@ export function describe(a: Action): string {
     case 'modify-prefix-list':
       return `modify ${a.prefixListId} (+${a.add.length} -${a.remove.length})`;
     case 'tag-resource':
-      return `tag ${a.resourceId}`;
+      return `tag ${a.resourceIds.join(', ')}`;
     case 'remediate-group':
       return `remediate ${a.groupId}`;
     case 'notify':

@@ -56,7 +56,8 @@ export const FeedSettingsSchema = z
               .object({ aws: z.array(GroupId).default([]), cloudflare: z.array(GroupId).default([]) })
               .strict()
               .prefault({}),
-            tagKey: TagKey.default('sg-guardian:feed'),
+            /** null: no group is selected by tag, only groupIds (and no tag-filtered read is made). */
+            tagKey: TagKey.nullable().default('sg-guardian:feed'),
             /** Per-group override of `ports`, e.g. "80,443". */
             portsTagKey: TagKey.default('sg-guardian:ports'),
             /** Orders shard groups (0, 1, 2, ...); groups without it follow, by group ID. */

@@ -79,7 +79,8 @@ async function observeFeedTargets(feed: FeedName, settings: Settings, reads: Fee
   }
   const sg = targets.securityGroups;
   const groups = new Map<string, ObservedGroup>();
-  for (const g of await reads.taggedGroups(sg.tagKey)) groups.set(g.groupId, g);
+  // No read a configuration cannot use: with tagKey null only the listed groups can be targets.
+  if (sg.tagKey !== null) for (const g of await reads.taggedGroups(sg.tagKey)) groups.set(g.groupId, g);
   const missingGroupIds: string[] = [];
   for (const id of sg.groupIds[feed].filter((id) => !groups.has(id))) {
     const g = await describeGroup(ec2, id);
