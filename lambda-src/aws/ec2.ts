@@ -23,16 +23,16 @@ export const createEc2 = (): Ec2 => new EC2Client({ maxAttempts: 5 });
 
 // ---- reads ----------------------------------------------------------------------------------
 
-export async function describeGroup(ec2: Ec2, groupId: string): Promise<ObservedGroup | undefined> {
-  const groups = await describeGroups(ec2, { GroupIds: [groupId] }).catch((err: unknown) => {
+export async function describeGroup(ec2: Ec2, groupId: string, opts: { rules?: boolean } = {}): Promise<ObservedGroup | undefined> {
+  const groups = await describeGroups(ec2, { GroupIds: [groupId] }, opts).catch((err: unknown) => {
     if (errorCode(err) === 'InvalidGroup.NotFound') return [];
     throw err;
   });
   return groups[0];
 }
 
-/** One paginated, filtered DescribeSecurityGroups plus the rules (with IDs) of the groups found. */
-export async function describeGroups(ec2: Ec2, query: { GroupIds?: string[]; Filters?: Filter[] }): Promise<ObservedGroup[]> {
+/** One paginated, filtered DescribeSecurityGroups plus (unless rules: false) the rules, with IDs, of the groups found. */
+export async function describeGroups(ec2: Ec2, query: { GroupIds?: string[]; Filters?: Filter[] }, opts: { rules?: boolean } = {}): Promise<ObservedGroup[]> {
   const groups: ObservedGroup[] = [];
   let NextToken: string | undefined;
   do {
@@ -50,6 +50,7 @@ export async function describeGroups(ec2: Ec2, query: { GroupIds?: string[]; Fil
     }
     NextToken = page.NextToken;
   } while (NextToken);
+  if (opts.rules === false) return groups;
   const byId = new Map(groups.map((g) => [g.groupId, g]));
   // DescribeSecurityGroupRules takes up to 200 filter values; batch the group IDs.
   const ids = [...byId.keys()];
@@ -75,27 +76,35 @@ async function describeRules(ec2: Ec2, groupIds: string[]): Promise<SecurityGrou
   return rules;
 }
 
-export async function describePrefixList(ec2: Ec2, prefixListId: string): Promise<ObservedPrefixList | undefined> {
+/** A list and its entries; `skipEntries` (given the list's tags) says when the entries will not be looked at. */
+export async function describePrefixList(
+  ec2: Ec2,
+  prefixListId: string,
+  opts: { skipEntries?: (tags: Record<string, string>) => boolean } = {},
+): Promise<ObservedPrefixList | undefined> {
   const res = await ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: [prefixListId] })).catch((err: unknown) => {
     if (errorCode(err) === 'InvalidPrefixListID.NotFound') return { PrefixLists: [] };
     throw err;
   });
   const pl = res.PrefixLists?.find((p) => p.PrefixListId === prefixListId);
   if (!pl) return undefined;
+  const tags = Object.fromEntries((pl.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
   const entries: ObservedPrefixList['entries'] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: prefixListId, NextToken, MaxResults: 100 }));
-    for (const e of page.Entries ?? []) if (e.Cidr) entries.push(e.Description ? { cidr: e.Cidr, description: e.Description } : { cidr: e.Cidr });
-    NextToken = page.NextToken;
-  } while (NextToken);
+  if (!opts.skipEntries?.(tags)) {
+    let NextToken: string | undefined;
+    do {
+      const page = await ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: prefixListId, NextToken, MaxResults: 100 }));
+      for (const e of page.Entries ?? []) if (e.Cidr) entries.push(e.Description ? { cidr: e.Cidr, description: e.Description } : { cidr: e.Cidr });
+      NextToken = page.NextToken;
+    } while (NextToken);
+  }
   return {
     prefixListId,
     version: pl.Version ?? 0,
     maxEntries: pl.MaxEntries ?? 0,
     addressFamily: pl.AddressFamily === 'IPv6' ? 'IPv6' : 'IPv4',
     entries,
-    tags: Object.fromEntries((pl.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    tags,
   };
 }
 

@@ -62,6 +62,25 @@ export function planDrift(event: DecodedCloudTrailEvent, ctx: DriftContext): Act
   return ctx.settings.dryRun ? [notify] : [...undo.mutations, notify];
 }
 
+/**
+ * What planDrift will look at in the observed group, so the shell reads no more: nothing when the
+ * plan is decided before the group matters (allowed principal, own role, unguarded egress, failed
+ * call) or the guard scope does not depend on tags; the group (tags) for a tag-guarded group; its
+ * rules too only for ModifySecurityGroupRules (whose event does not say a rule's direction).
+ */
+export function observedGroupNeeds(event: DecodedCloudTrailEvent, settings: Settings): { group: boolean; rules: boolean } {
+  const none = { group: false, rules: false };
+  const drift = settings.drift;
+  const call = SECURITY_GROUP_RULE_CALLS[event.eventName];
+  if (!drift.enabled || !call || event.failed || (event.eventSource !== undefined && event.eventSource !== 'ec2.amazonaws.com')) return none;
+  if (event.direction === 'egress' && !drift.guardEgress) return none;
+  if (isOwnRole(event.actor, settings.selfRoleArn) || matchAllowedPrincipal(event.actor, drift.allowedPrincipalArns)) return none;
+  if (call === 'modify') return { group: true, rules: true };
+  // An event without a group ID is matched to the read group by name; a listed group needs no tags.
+  const byTag = drift.guardTag !== undefined && !(event.groupId !== undefined && drift.guardedGroupIds.includes(event.groupId));
+  return { group: byTag || event.groupId === undefined, rules: false };
+}
+
 export interface GuardScope {
   guarded: boolean;
   /** Why: the ignore reason when not guarded, a note when guarded by assumption. */

@@ -5,7 +5,7 @@ import { type Ec2, describeGroup, describeGroups, describePrefixList, describePr
 import type { Fetcher } from '../aws/http.js';
 import { parseAwsIpRanges, selectAwsRanges } from '../feeds/aws-ip-ranges.js';
 import { parseCloudflareApi, parseCloudflareText } from '../feeds/cloudflare.js';
-import { type FeedName, type FeedSet, compareSyncTokens } from '../feeds/feed-set.js';
+import { FEED_HASH_TAG, type FeedName, type FeedSet, compareSyncTokens } from '../feeds/feed-set.js';
 import type { IpSpaceChangedEvent } from '../events/guard-event.js';
 import { planFeed, planFeedRejected } from '../plan/feeds.js';
 import type { Settings } from '../policy/settings.js';
@@ -37,7 +37,7 @@ export async function planFeedSync(feed: FeedName, settings: Settings, deps: Fee
   } catch (err) {
     return planFeedRejected(feed, err);
   }
-  const observed = await observeFeedTargets(feed, settings, deps.reads);
+  const observed = await observeFeedTargets(feed, settings, deps.reads, next.hash);
   const gone: Action[] = observed.missingGroupIds.map((id) => ({ type: 'ignore', reason: `feeds.targets.securityGroups.groupIds.${feed} lists ${id}, which does not exist` }));
   return [...gone, ...planFeed(next, observed, settings.feeds)];
 }
@@ -68,13 +68,14 @@ async function loadFeed(feed: FeedName, settings: Settings, fetch: Fetcher, noti
 }
 
 /** The configured prefix lists, the candidate groups (one filtered describe plus the listed IDs), and the sizes of lists their rules reference. */
-async function observeFeedTargets(feed: FeedName, settings: Settings, reads: FeedReads) {
+async function observeFeedTargets(feed: FeedName, settings: Settings, reads: FeedReads, hash: string) {
   const { ec2 } = reads;
   const targets = settings.feeds.targets;
   const prefixLists: ObservedPrefixList[] = [];
   for (const id of [targets.prefixLists[feed].ipv4, targets.prefixLists[feed].ipv6]) {
     if (!id) continue;
-    const pl = await describePrefixList(ec2, id);
+    // A list that already carries this feed's hash is unchanged (the planner stops there): skip its entries.
+    const pl = await describePrefixList(ec2, id, { skipEntries: (tags) => tags[FEED_HASH_TAG] === hash });
     if (pl) prefixLists.push(pl);
   }
   const sg = targets.securityGroups;
