@@ -50,14 +50,18 @@ export async function describeGroups(ec2: Ec2, query: { GroupIds?: string[]; Fil
     }
     NextToken = page.NextToken;
   } while (NextToken);
-  if (opts.rules === false) return groups;
+  if (opts.rules !== false) await readRules(ec2, groups);
+  return groups;
+}
+
+/** Fills in the rules (with IDs) of groups read without them. */
+export async function readRules(ec2: Ec2, groups: readonly ObservedGroup[]): Promise<void> {
   const byId = new Map(groups.map((g) => [g.groupId, g]));
   // DescribeSecurityGroupRules takes up to 200 filter values; batch the group IDs.
   const ids = [...byId.keys()];
   for (let i = 0; i < ids.length; i += 200) {
     for (const rule of await describeRules(ec2, ids.slice(i, i + 200))) byId.get(rule.groupId)?.rules.push(rule);
   }
-  return groups;
 }
 
 async function describeRules(ec2: Ec2, groupIds: string[]): Promise<SecurityGroupRule[]> {

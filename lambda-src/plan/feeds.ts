@@ -318,6 +318,16 @@ function securityGroupsPlan(next: FeedSet, groups: readonly ObservedGroup[], set
   return { actions, applied: { set: next, label: feedLabel(next.feed, settings.aws.services), targets: changed, added, removed, details, reason } };
 }
 
+/**
+ * Whether planning the feed's groups looks at their rules: not when no group is a target, nor when
+ * every target already records this feed and layout (the plan stops there). Lets the shell read
+ * groups first and their rules only when needed.
+ */
+export function securityGroupRulesNeeded(next: FeedSet, groups: readonly ObservedGroup[], settings: FeedSettings): boolean {
+  const ctx = securityGroupContext(next, groups, settings);
+  return ctx.targets.length > 0 && !ctx.targets.every((t) => t.group.tags[FEED_HASH_TAG] === ctx.layoutHash);
+}
+
 interface SecurityGroupContext {
   targets: GroupTarget[];
   problems: Notify[];

@@ -1,12 +1,13 @@
 // What a feed run costs in AWS calls, where the plan decides it: one tag action (one CreateTags) for
 // every group recording the same applied feed, one notification per feed run however many targets
-// changed, and no tag-selected group when the settings select none by tag.
+// changed, rules read only when the plan looks at them, and no tag-selected group when the
+// settings select none by tag.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ObservedGroup, ObservedPrefixList } from '../../lambda-src/core/model.js';
 import { parseAwsIpRanges, selectAwsRanges } from '../../lambda-src/feeds/aws-ip-ranges.js';
 import { FEED_HASH_TAG } from '../../lambda-src/feeds/feed-set.js';
-import { planFeed, planSecurityGroups, selectFeedGroups } from '../../lambda-src/plan/feeds.js';
+import { planFeed, planSecurityGroups, securityGroupRulesNeeded, selectFeedGroups } from '../../lambda-src/plan/feeds.js';
 import { FeedSettingsSchema } from '../../lambda-src/policy/feed-settings.js';
 
 const SAMPLES = new URL('../fixtures/samples/', import.meta.url);
@@ -37,6 +38,20 @@ describe('security-group mode', () => {
     // Every target records the layout, the empty shards too: all 12 in one call.
     expect(tags[0]).toMatchObject({ resourceIds: groups.map((g) => g.groupId), tags: { [FEED_HASH_TAG]: expect.stringMatching(/^[0-9a-f]{16}$/) as string } });
     expect(actions.filter((a) => a.type === 'notify')).toHaveLength(1);
+  });
+
+  it('needs the rules only until every group records this feed and layout; the plan is the same without them then', () => {
+    expect(securityGroupRulesNeeded(cloudfront, groups, settings)).toBe(true);
+    const tag = planSecurityGroups(cloudfront, groups, settings).find((a) => a.type === 'tag-resource')!;
+    const rule = { ruleId: 'sgr-00000000000000001', direction: 'ingress', protocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: cloudfront.ipv4[0], description: 'sg-guardian:aws' } as const;
+    const applied = groups.map((g) => ({ ...g, tags: { ...g.tags, ...(tag.type === 'tag-resource' ? tag.tags : {}) }, rules: [{ ...rule, groupId: g.groupId }] }));
+    expect(securityGroupRulesNeeded(cloudfront, applied, settings)).toBe(false);
+    const withoutRules = applied.map((g) => ({ ...g, rules: [] }));
+    expect(planFeed(cloudfront, { prefixLists: [], groups: withoutRules }, settings)).toEqual(planFeed(cloudfront, { prefixLists: [], groups: applied }, settings));
+    // Other ports change the layout: the rules are needed again.
+    const port443 = FeedSettingsSchema.parse({ aws: { enabled: true, services: ['CLOUDFRONT'] }, targets: { securityGroups: { ports: [443] } } });
+    expect(securityGroupRulesNeeded(cloudfront, applied, port443)).toBe(true);
+    expect(securityGroupRulesNeeded(cloudfront, [], settings)).toBe(false);
   });
 
   it('selects no group by tag when tagKey is null, only the listed ones', () => {
