@@ -606,7 +606,8 @@ function mergeApplied(applied: Applied[]): Applied {
     targets: applied.flatMap((a) => a.targets),
     added: applied.reduce((n, a) => n + a.added, 0),
     removed: applied.reduce((n, a) => n + a.removed, 0),
-    details: applied.flatMap((a) => (a.targets.length === 1 && a.details.length > 0 ? [`${a.targets[0]}:`, ...a.details.map((d) => `  ${d}`)] : a.details)),
+    // Prefix-list details are bare "+ cidr" lines: head them with their list. Group details name their group.
+    details: applied.flatMap((a) => (a.targets.length === 1 && !a.details.every((d) => d.startsWith(`${a.targets[0]}:`)) ? [`${a.targets[0]}:`, ...a.details.map((d) => `  ${d}`)] : a.details)),
     reason: applied.map((a) => a.reason).join('; '),
   };
 }

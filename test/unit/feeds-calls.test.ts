@@ -74,7 +74,8 @@ describe('one notification per feed run', () => {
     // 178 + 27 entries, 205 rules; the subject is cut at SNS's limit, the message names every target.
     expect(notices[0]).toMatchObject({ subject: expect.stringMatching(/^CloudFront ranges applied: \+410 -0 to pl-0000000000000000a, pl-0000000000000000b, sg-/) as string, severity: 'low' });
     expect(notices[0]!.message).toContain(`pl-0000000000000000b:\n  + ${cloudfront.ipv6[0]}\n`);
-    expect(notices[0]!.message).toContain(`${sgId(1)}: +205 -0`);
+    expect(notices[0]!.message).toContain(`\n${sgId(1)}: +205 -0`);
+    expect(notices[0]!.message).not.toContain(`${sgId(1)}:\n`);
     expect(notices[0]!.attributes).not.toHaveProperty('prefix_list_id');
   });
 });
