@@ -4,11 +4,12 @@ SHELL := /bin/bash
 CACHE ?= $(or $(SG_GUARDIAN_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sg-guardian)
 ENV := source $(CACHE)/env.sh &&
 
-.PHONY: help bootstrap build check-dist typecheck lint tf-lint docs docs-check test test-unit test-emulator fuzz demo clean
+.PHONY: help bootstrap build check-dist typecheck lint tf-lint docs docs-check test test-unit test-emulator fuzz demo bench clean
 
 help:
 	@echo "make test   install tools, run every check and test (unit + emulator + terraform)"
 	@echo "make demo   run the bundled Lambda against an embedded emulator on real sample events"
+	@echo "make bench  AWS calls per scenario (against the embedded emulator), bundle size and cold import, planner at scale"
 	@echo "make build  rebuild dist/ from lambda-src/ (commit the result)"
 	@echo "make docs   regenerate README's inputs/outputs tables"
 	@echo "make fuzz   the fuzz suite long: FUZZ_RUNS=100000 (FUZZ_SEED=n for other cases)"
@@ -67,7 +68,11 @@ test: bootstrap typecheck lint tf-lint docs-check check-dist
 	@node scripts/test-summary.mjs .test-output/vitest.json
 
 demo: bootstrap
-	$(ENV) node --disable-warning=NodeVersionSupportWarning scripts/demo.mjs
+	$(ENV) node scripts/demo.mjs
+
+# Measures the bundle as built from lambda-src (rebuilds dist/ first, like make build).
+bench: build
+	$(ENV) node scripts/bench.mjs
 
 clean:
 	rm -rf .test-output modules/function/.build

@@ -17,6 +17,14 @@ export default tseslint.config(
     },
   },
   {
+    // `import { z }` bundles all of zod (the `z` object reaches every export, locales included);
+    // `import * as z` lets esbuild drop what is unused.
+    files: ['lambda-src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']", message: "Use `import * as z from 'zod'`: `{ z }` defeats tree shaking." }],
+    },
+  },
+  {
     // The core never imports the SDK: only the adapters in lambda-src/aws/ may.
     files: ['lambda-src/**/*.ts'],
     ignores: ['lambda-src/aws/**', 'lambda-src/handler.ts', 'lambda-src/runtime/**'],

@@ -24,16 +24,16 @@ export const createEc2 = (): Ec2 => new EC2Client({ maxAttempts: 5 });
 
 // ---- reads ----------------------------------------------------------------------------------
 
-export async function describeGroup(ec2: Ec2, groupId: string): Promise<ObservedGroup | undefined> {
-  const groups = await describeGroups(ec2, { GroupIds: [groupId] }).catch((err: unknown) => {
+export async function describeGroup(ec2: Ec2, groupId: string, opts: { rules?: boolean } = {}): Promise<ObservedGroup | undefined> {
+  const groups = await describeGroups(ec2, { GroupIds: [groupId] }, opts).catch((err: unknown) => {
     if (errorCode(err) === 'InvalidGroup.NotFound') return [];
     throw err;
   });
   return groups[0];
 }
 
-/** One paginated, filtered DescribeSecurityGroups plus the rules (with IDs) of the groups found. */
-export async function describeGroups(ec2: Ec2, query: { GroupIds?: string[]; Filters?: Filter[] }): Promise<ObservedGroup[]> {
+/** One paginated, filtered DescribeSecurityGroups plus (unless rules: false) the rules, with IDs, of the groups found. */
+export async function describeGroups(ec2: Ec2, query: { GroupIds?: string[]; Filters?: Filter[] }, opts: { rules?: boolean } = {}): Promise<ObservedGroup[]> {
   const groups: ObservedGroup[] = [];
   let NextToken: string | undefined;
   do {
@@ -51,13 +51,18 @@ export async function describeGroups(ec2: Ec2, query: { GroupIds?: string[]; Fil
     }
     NextToken = page.NextToken;
   } while (NextToken);
+  if (opts.rules !== false) await readRules(ec2, groups);
+  return groups;
+}
+
+/** Fills in the rules (with IDs) of groups read without them. */
+export async function readRules(ec2: Ec2, groups: readonly ObservedGroup[]): Promise<void> {
   const byId = new Map(groups.map((g) => [g.groupId, g]));
   // DescribeSecurityGroupRules takes up to 200 filter values; batch the group IDs.
   const ids = [...byId.keys()];
   for (let i = 0; i < ids.length; i += 200) {
     for (const rule of await describeRules(ec2, ids.slice(i, i + 200))) byId.get(rule.groupId)?.rules.push(rule);
   }
-  return groups;
 }
 
 async function describeRules(ec2: Ec2, groupIds: string[]): Promise<SecurityGroupRule[]> {
@@ -76,27 +81,35 @@ async function describeRules(ec2: Ec2, groupIds: string[]): Promise<SecurityGrou
   return rules;
 }
 
-export async function describePrefixList(ec2: Ec2, prefixListId: string): Promise<ObservedPrefixList | undefined> {
+/** A list and its entries; `skipEntries` (given the list's tags) says when the entries will not be looked at. */
+export async function describePrefixList(
+  ec2: Ec2,
+  prefixListId: string,
+  opts: { skipEntries?: (tags: Record<string, string>) => boolean } = {},
+): Promise<ObservedPrefixList | undefined> {
   const res = await ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: [prefixListId] })).catch((err: unknown) => {
     if (errorCode(err) === 'InvalidPrefixListID.NotFound') return { PrefixLists: [] };
     throw err;
   });
   const pl = res.PrefixLists?.find((p) => p.PrefixListId === prefixListId);
   if (!pl) return undefined;
+  const tags = Object.fromEntries((pl.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
   const entries: ObservedPrefixList['entries'] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: prefixListId, NextToken, MaxResults: 100 }));
-    for (const e of page.Entries ?? []) if (e.Cidr) entries.push(e.Description ? { cidr: e.Cidr, description: e.Description } : { cidr: e.Cidr });
-    NextToken = page.NextToken;
-  } while (NextToken);
+  if (!opts.skipEntries?.(tags)) {
+    let NextToken: string | undefined;
+    do {
+      const page = await ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: prefixListId, NextToken, MaxResults: 100 }));
+      for (const e of page.Entries ?? []) if (e.Cidr) entries.push(e.Description ? { cidr: e.Cidr, description: e.Description } : { cidr: e.Cidr });
+      NextToken = page.NextToken;
+    } while (NextToken);
+  }
   return {
     prefixListId,
     version: pl.Version ?? 0,
     maxEntries: pl.MaxEntries ?? 0,
     addressFamily: pl.AddressFamily === 'IPv6' ? 'IPv6' : 'IPv4',
     entries,
-    tags: Object.fromEntries((pl.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    tags,
   };
 }
 
@@ -142,14 +155,14 @@ export async function runEc2Action(ec2: Ec2, action: Ec2Action): Promise<Outcome
         return await revoke(ec2, action);
       case 'modify-prefix-list': {
         const calls = await modifyPrefixList(ec2, action);
-        if (action.tags) await tag(ec2, action.prefixListId, action.tags);
+        if (action.tags) await tag(ec2, [action.prefixListId], action.tags);
         return { action, status: 'done', ...(calls > 1 ? { detail: `${calls} ModifyManagedPrefixList calls` } : {}) };
       }
       case 'modify-rules':
         await modifyRules(ec2, action);
         return { action, status: 'done' };
       case 'tag-resource':
-        await tag(ec2, action.resourceId, action.tags);
+        await tag(ec2, action.resourceIds, action.tags);
         return { action, status: 'done' };
     }
   } catch (err) {
@@ -295,8 +308,12 @@ export function splitPermissions(perms: IpPermission[]): IpPermission[] {
   return out;
 }
 
-async function tag(ec2: Ec2, resourceId: string, tags: Record<string, string>): Promise<void> {
-  await ec2.send(new CreateTagsCommand({ Resources: [resourceId], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
+// CreateTags takes up to 1000 resources per call.
+const TAG_BATCH = 1000;
+
+async function tag(ec2: Ec2, resourceIds: string[], tags: Record<string, string>): Promise<void> {
+  const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  for (let i = 0; i < resourceIds.length; i += TAG_BATCH) await ec2.send(new CreateTagsCommand({ Resources: resourceIds.slice(i, i + TAG_BATCH), Tags }));
 }
 
 export function errorCode(err: unknown): string {

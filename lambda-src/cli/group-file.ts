@@ -1,6 +1,6 @@
 // --group-file: a saved `aws ec2 describe-security-group-rules` (rules with IDs) or
 // `describe-security-groups` output, turned into the planners' ObservedGroup. Pure.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ObservedGroup, SecurityGroupRule } from '../core/model.js';
 import type { BaselineRule } from '../core/state.js';
 import { fromZod } from '../events/zod-error.js';

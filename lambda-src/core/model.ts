@@ -90,7 +90,8 @@ export type Action =
       rules: { ruleId: string; rule: Omit<SecurityGroupRule, 'ruleId' | 'groupId'> }[];
       reason: string;
     }
-  | { type: 'tag-resource'; resourceId: string; tags: Record<string, string>; reason: string }
+  /** The same tags on every resource: one CreateTags call however many resources. */
+  | { type: 'tag-resource'; resourceIds: string[]; tags: Record<string, string>; reason: string }
   | { type: 'remediate-group'; groupId: string; reason: string }
   | { type: 'notify'; subject: string; message: string; attributes: Record<string, string>; severity: Severity; reason: string }
   | { type: 'ignore'; reason: string };

@@ -3,7 +3,7 @@
 // record, a log file ({"Records":[record]}) or a bare array of one record. Security-group calls have
 // their request normalised to the EC2 API's PascalCase IpPermission, exactly as written in the event
 // (ports may be strings, CIDRs may be non-canonical): the revert must match what EC2 stored.
-import { z } from 'zod';
+import * as z from 'zod';
 import { excerpt } from '../core/excerpt.js';
 import { DecodeError, type Actor, type Direction, type IpPermission, type SecurityGroupRule } from '../core/model.js';
 import type { CloudTrailEvent } from './guard-event.js';

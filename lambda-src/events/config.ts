@@ -6,7 +6,7 @@
 //    ConfigurationItemChangeNotification, OversizedConfigurationItemChangeNotification);
 //  - a custom Config rule's Lambda invocation, whose invokingEvent is itself a JSON string.
 // Decoders only decode: resource types, compliance and rule names are judged by the planner.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecodeError } from '../core/model.js';
 import type { ConfigComplianceEvent, ConfigItemEvent, ConfigRemediationEvent, GuardEvent } from './guard-event.js';
 import { type DecodeInput, type SnsMeta, parseMaybeJson } from './sns.js';

@@ -1,7 +1,7 @@
 // The AmazonIpSpaceChanged notice (topic arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged):
 // {"create-time", "synctoken", "md5", "url"}, via SNS or invoked directly with the payload.
 // Real create-time is "2024-07-09-02-03-09"; AWS docs show ISO 8601: both are taken, as ISO UTC.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecodeError } from '../core/model.js';
 import { normaliseAwsTime } from '../feeds/aws-ip-ranges.js';
 import type { IpSpaceChangedEvent } from './guard-event.js';

@@ -2,7 +2,7 @@
 // they would have to guess about: a protocol EC2 accepts, in one spelling; ports that mean what the
 // protocol says; and a source that is one well-formed thing. Real CloudTrail spellings ("443" as a
 // string, protocol 6 as a number, non-canonical CIDRs such as 0.0.0.0/16) are taken as EC2 took them.
-import { z } from 'zod';
+import * as z from 'zod';
 import { excerpt } from '../core/excerpt.js';
 import { DecodeError } from '../core/model.js';
 import { parseCidr } from '../feeds/cidr.js';

@@ -1,6 +1,6 @@
 // EventBridge "Scheduled Event" (Cloudflare sync, world-open sweep) and an operator's direct
 // invocation ({"sg-guardian": {"action": "sync-feeds" | "sweep", "feed"?: "aws" | "cloudflare"}}).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InvokeEvent, ScheduleEvent } from './guard-event.js';
 import type { DecodeInput } from './sns.js';
 import { fromZod } from './zod-error.js';

@@ -1,7 +1,7 @@
 // The SNS → Lambda envelope. Many sg-guardian inputs arrive through SNS (the AmazonIpSpaceChanged
 // notice, Config notifications, the remediation message, EventBridge events fanned out via a topic);
 // the envelope is unwrapped once here and the Message handed to the payload decoders.
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkBounds } from './limits.js';
 
 const SnsRecordSchema = z.object({

@@ -1,7 +1,7 @@
 // https://ip-ranges.amazonaws.com/ip-ranges.json: verified against the notice's md5 (of the exact
 // bytes, before any decoding), validated, then reduced to the selected services/regions.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecodeError } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
 import { requirePublishedCidr } from './cidr.js';
@@ -37,6 +37,7 @@ export interface AwsIpRangesDoc {
   createDate: string;
   /** md5 of the bytes parsed, lowercase hex. */
   md5: string;
+  /** `cidr` canonical, every entry checked as published (a bad one anywhere rejects the file). */
   prefixes: { cidr: string; region: string; service: string; networkBorderGroup?: string }[];
   ipv6Prefixes: { cidr: string; region: string; service: string; networkBorderGroup?: string }[];
 }
@@ -88,6 +89,7 @@ export function parseAwsIpRanges(bytes: Uint8Array | string, opts: { expectMd5?:
     })),
   };
 }
+
 
 /**
  * The ranges of the selected services (exact, case-sensitive names as in the file), optionally

@@ -49,6 +49,21 @@ export function parseCidr(input: string): Cidr | undefined {
   return { family, network, prefixLength, text: formatCidr(family, network, prefixLength), hostBitsSet: network !== value };
 }
 
+/**
+ * parseCidr(input)?.family === family, without computing the canonical form: ip-ranges.json's ~12k
+ * entries are all checked, only the few hundred selected are canonicalised. The same rules as
+ * parseCidr (test/unit/cidr.test.ts holds the two together).
+ */
+export function isCidr(input: string, family: IpFamily): boolean {
+  const text = input.trim();
+  const slash = text.indexOf('/');
+  if (slash < 0 || slash !== text.lastIndexOf('/')) return false;
+  const len = text.slice(slash + 1);
+  if (!PREFIX_LENGTH.test(len) || Number(len) > BITS[family]) return false;
+  const addr = text.slice(0, slash);
+  return family === 'ipv4' ? isIPv4(addr) : isIPv6(addr) && !addr.includes('%');
+}
+
 /** Like parseCidr, but a bad CIDR is a DecodeError at `path` (optionally of a required family). */
 export function requireCidr(input: string, path: string, family?: IpFamily): Cidr {
   const cidr = parseCidr(input);

@@ -1,6 +1,6 @@
 // Cloudflare's published ranges: the text lists (https://www.cloudflare.com/ips-v4, ips-v6) or the
 // API body (GET /client/v4/ips). Cloudflare has no sync token; the hash alone tells versions apart.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecodeError } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
 import { type IpFamily, requirePublishedCidr } from './cidr.js';

@@ -36,7 +36,7 @@ export function describe(a: Action): string {
     case 'modify-rules':
       return `modify ${a.rules.map((r) => r.ruleId).join(', ')} on ${a.groupId}`;
     case 'tag-resource':
-      return `tag ${a.resourceId}`;
+      return `tag ${a.resourceIds.join(', ')}`;
     case 'remediate-group':
       return `remediate ${a.groupId}`;
     case 'notify':

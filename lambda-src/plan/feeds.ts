@@ -26,6 +26,17 @@ export type SafetyVerdict =
   | { ok: false; code: 'empty' | 'family-empty' | 'stale-sync-token' | 'shrink'; summary: string; detail: string };
 
 type Notify = Extract<Action, { type: 'notify' }>;
+type Applied = Parameters<typeof feedAppliedNotice>[0];
+
+/** A target's plan, its "applied" notice kept apart so planFeed can send one for the whole feed run. */
+interface TargetPlan {
+  actions: Action[];
+  applied?: Applied;
+}
+
+function withNotice(plan: TargetPlan): Action[] {
+  return plan.applied ? [...plan.actions, feedAppliedNotice(plan.applied)] : plan.actions;
+}
 
 /** The description marker on every rule this feed owns; see managedRules for why a marker. */
 export function ruleMarker(feed: FeedName): string {
@@ -111,27 +122,33 @@ export function previousOfPrefixList(observed: ObservedPrefixList): PreviousFeed
  * being overwritten), tagged with the new hash. A list too small for the set is refused.
  */
 export function planPrefixList(next: FeedSet, observed: ObservedPrefixList, settings: FeedSettings): Action[] {
+  return withNotice(prefixListPlan(next, observed, settings));
+}
+
+function prefixListPlan(next: FeedSet, observed: ObservedPrefixList, settings: FeedSettings): TargetPlan {
   const id = observed.prefixListId;
   const family: IpFamily = observed.addressFamily === 'IPv4' ? 'ipv4' : 'ipv6';
-  if (observed.tags[FEED_HASH_TAG] === next.hash) return [unchanged(`${id} already holds ${next.feed} feed hash ${next.hash}`)];
+  if (observed.tags[FEED_HASH_TAG] === next.hash) return { actions: [unchanged(`${id} already holds ${next.feed} feed hash ${next.hash}`)] };
 
   const verdict = checkFeedSafety(next, previousOfPrefixList(observed), settings);
-  if (!verdict.ok) return [rejectedNotice(next, verdict, id)];
+  if (!verdict.ok) return { actions: [rejectedNotice(next, verdict, id)] };
 
   const desired = next[family];
   if (desired.length > observed.maxEntries) {
-    return [
-      feedRejectedNotice({
-        feed: next.feed,
-        set: next,
-        summary: `${desired.length} ${FAMILY_NAME[family]} ranges > max entries ${observed.maxEntries}`,
-        detail:
-          `${id} allows ${observed.maxEntries} entries and the feed has ${desired.length} ${FAMILY_NAME[family]} ranges. ` +
-          `Raise its max entries to at least ${desired.length} (every security-group rule that references it counts that many rules).`,
-        target: id,
-        reason: `${id} too small for the ${next.feed} feed`,
-      }),
-    ];
+    return {
+      actions: [
+        feedRejectedNotice({
+          feed: next.feed,
+          set: next,
+          summary: `${desired.length} ${FAMILY_NAME[family]} ranges > max entries ${observed.maxEntries}`,
+          detail:
+            `${id} allows ${observed.maxEntries} entries and the feed has ${desired.length} ${FAMILY_NAME[family]} ranges. ` +
+            `Raise its max entries to at least ${desired.length} (every security-group rule that references it counts that many rules).`,
+          target: id,
+          reason: `${id} too small for the ${next.feed} feed`,
+        }),
+      ],
+    };
   }
 
   const observedByCanonical = new Map<string, string>();
@@ -142,18 +159,18 @@ export function planPrefixList(next: FeedSet, observed: ObservedPrefixList, sett
   const tags = appliedTags(next, next.hash);
 
   if (add.length === 0 && remove.length === 0) {
-    return [{ type: 'tag-resource', resourceId: id, tags, reason: `${id} already holds exactly the ${desired.length} ${FAMILY_NAME[family]} ranges of the ${next.feed} feed; recording hash ${next.hash}` }];
+    return { actions: [{ type: 'tag-resource', resourceIds: [id], tags, reason: `${id} already holds exactly the ${desired.length} ${FAMILY_NAME[family]} ranges of the ${next.feed} feed; recording hash ${next.hash}` }] };
   }
   if (add.length === 0 && remove.length === observed.entries.length) {
     // Unreachable after checkFeedSafety; kept so no future change can plan an emptied list.
-    return [rejectedNotice(next, { ok: false, code: 'family-empty', summary: 'would empty the list', detail: `the plan would remove every entry of ${id}.` }, id)];
+    return { actions: [rejectedNotice(next, { ok: false, code: 'family-empty', summary: 'would empty the list', detail: `the plan would remove every entry of ${id}.` }, id)] };
   }
 
   const label = feedLabel(next.feed, settings.aws.services);
   const reason = `${next.feed} feed ${next.syncToken ?? next.hash}: ${id} +${add.length} -${remove.length} ${FAMILY_NAME[family]}`;
-  return [
-    { type: 'modify-prefix-list', prefixListId: id, currentVersion: observed.version, add, remove, tags, reason },
-    feedAppliedNotice({
+  return {
+    actions: [{ type: 'modify-prefix-list', prefixListId: id, currentVersion: observed.version, add, remove, tags, reason }],
+    applied: {
       set: next,
       label,
       targets: [id],
@@ -161,8 +178,8 @@ export function planPrefixList(next: FeedSet, observed: ObservedPrefixList, sett
       removed: remove.length,
       details: [...add.map((e) => `+ ${e.Cidr}`), ...remove.map((e) => `- ${e.Cidr}`)],
       reason,
-    }),
-  ];
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,7 +214,7 @@ export function selectFeedGroups(feed: FeedName, groups: readonly ObservedGroup[
   const ids = new Set(groupIds[feed]);
   const byId = new Map<string, ObservedGroup>();
   for (const g of groups) {
-    if (ids.has(g.groupId) || g.tags[tagKey]?.trim().toLowerCase() === feed) byId.set(g.groupId, g);
+    if (ids.has(g.groupId) || (tagKey !== null && g.tags[tagKey]?.trim().toLowerCase() === feed)) byId.set(g.groupId, g);
   }
   return [...byId.values()].sort((a, b) => cmp(a.groupId, b.groupId));
 }
@@ -208,24 +225,29 @@ export function selectFeedGroups(feed: FeedName, groups: readonly ObservedGroup[
  * group's quota cannot hold it; groups in other VPCs or with other ports each get a full copy.
  */
 export function planSecurityGroups(next: FeedSet, groups: ObservedGroup[], settings: FeedSettings, opts: SecurityGroupPlanOptions = {}): Action[] {
+  return withNotice(securityGroupsPlan(next, groups, settings, opts));
+}
+
+function securityGroupsPlan(next: FeedSet, groups: readonly ObservedGroup[], settings: FeedSettings, opts: SecurityGroupPlanOptions): TargetPlan {
   const ctx = securityGroupContext(next, groups, settings);
   const actions: Action[] = [...ctx.problems];
   if (ctx.targets.length === 0) {
     if (actions.length === 0) actions.push({ type: 'ignore', reason: `no security group targets the ${next.feed} feed` });
-    return actions;
+    return { actions };
   }
   if (ctx.targets.every((t) => t.group.tags[FEED_HASH_TAG] === ctx.layoutHash)) {
-    return [...actions, unchanged(`${ctx.targets.map((t) => t.group.groupId).join(', ')} already hold ${next.feed} feed hash ${next.hash} (layout ${ctx.layoutHash})`)];
+    return { actions: [...actions, unchanged(`${ctx.targets.map((t) => t.group.groupId).join(', ')} already hold ${next.feed} feed hash ${next.hash} (layout ${ctx.layoutHash})`)] };
   }
   const verdict = checkFeedSafety(next, ctx.previous, settings);
-  if (!verdict.ok) return [...actions, rejectedNotice(next, verdict, ctx.targets.length === 1 ? ctx.targets[0]!.group.groupId : undefined)];
+  if (!verdict.ok) return { actions: [...actions, rejectedNotice(next, verdict, ctx.targets.length === 1 ? ctx.targets[0]!.group.groupId : undefined)] };
 
   const quota = settings.targets.securityGroups.rulesPerGroupQuota;
   // Groups that only gain rules go first: their final state fits the quota without any revoke, and
   // a range evicted from a full group is then allowed in its new group before it is revoked.
   const gainOnly: Action[] = [];
   const revokeThenAuthorize: Action[] = [];
-  const tagActions: Action[] = [];
+  // Every group records the same tags: one tag action (one CreateTags) for all of them.
+  const toTag: string[] = [];
   const changed: string[] = [];
   const details: string[] = [];
   let added = 0;
@@ -278,23 +300,32 @@ export function planSecurityGroups(next: FeedSet, groups: ObservedGroup[], setti
       }
       added += diff.authorizeCount;
       removed += diff.revoke.length;
-      if (t.group.tags[FEED_HASH_TAG] !== ctx.layoutHash) {
-        tagActions.push({ type: 'tag-resource', resourceId: t.group.groupId, tags: appliedTags(next, ctx.layoutHash), reason: `record the applied ${next.feed} feed on ${t.group.groupId}` });
-      }
+      if (t.group.tags[FEED_HASH_TAG] !== ctx.layoutHash) toTag.push(t.group.groupId);
     }
   }
 
   if (managedBefore > 0 && managedAfter === 0) {
     // Unreachable after checkFeedSafety (the feed is not empty); kept so no change can plan a total revoke.
-    return [...actions, rejectedNotice(next, { ok: false, code: 'empty', summary: 'would revoke every rule', detail: 'the plan would revoke every managed rule.' }, undefined)];
+    return { actions: [...actions, rejectedNotice(next, { ok: false, code: 'empty', summary: 'would revoke every rule', detail: 'the plan would revoke every managed rule.' }, undefined)] };
   }
-  actions.push(...gainOnly, ...revokeThenAuthorize, ...tagActions);
-  if (changed.length > 0) {
-    const reason = `${next.feed} feed ${next.syncToken ?? next.hash}: +${added} -${removed} rules in ${changed.join(', ')}`;
-    actions.push(feedAppliedNotice({ set: next, label: feedLabel(next.feed, settings.aws.services), targets: changed, added, removed, details, reason }));
+  actions.push(...gainOnly, ...revokeThenAuthorize);
+  if (toTag.length > 0) {
+    actions.push({ type: 'tag-resource', resourceIds: toTag, tags: appliedTags(next, ctx.layoutHash), reason: `record the applied ${next.feed} feed on ${toTag.join(', ')}` });
   }
   if (actions.length === 0) actions.push({ type: 'ignore', reason: `${next.feed} feed: nothing to change` });
-  return actions;
+  if (changed.length === 0) return { actions };
+  const reason = `${next.feed} feed ${next.syncToken ?? next.hash}: +${added} -${removed} rules in ${changed.join(', ')}`;
+  return { actions, applied: { set: next, label: feedLabel(next.feed, settings.aws.services), targets: changed, added, removed, details, reason } };
+}
+
+/**
+ * Whether planning the feed's groups looks at their rules: not when no group is a target, nor when
+ * every target already records this feed and layout (the plan stops there). Lets the shell read
+ * groups first and their rules only when needed.
+ */
+export function securityGroupRulesNeeded(next: FeedSet, groups: readonly ObservedGroup[], settings: FeedSettings): boolean {
+  const ctx = securityGroupContext(next, groups, settings);
+  return ctx.targets.length > 0 && !ctx.targets.every((t) => t.group.tags[FEED_HASH_TAG] === ctx.layoutHash);
 }
 
 interface SecurityGroupContext {
@@ -552,10 +583,33 @@ export function planFeed(next: FeedSet, observed: ObservedFeedTargets, settings:
     ];
   }
 
+  // One "applied" notification for the feed run, however many targets changed; it goes where the
+  // first target's notice would have been.
+  const plans = prefixLists.map((pl) => prefixListPlan(next, pl, settings));
+  if (sgWanted) plans.push(securityGroupsPlan(next, observed.groups, settings, sgOpts));
+  const applied = plans.flatMap((p) => (p.applied ? [p.applied] : []));
   const actions: Action[] = [...problems];
-  for (const pl of prefixLists) actions.push(...planPrefixList(next, pl, settings));
-  if (sgWanted) actions.push(...planSecurityGroups(next, observed.groups, settings, sgOpts));
+  for (const plan of plans) {
+    actions.push(...plan.actions);
+    if (plan.applied === applied[0] && plan.applied) actions.push(feedAppliedNotice(mergeApplied(applied)));
+  }
   return actions;
+}
+
+/** The applied notices of several targets as one: targets listed, counts summed, details per target. */
+function mergeApplied(applied: Applied[]): Applied {
+  const [first] = applied;
+  if (applied.length === 1 && first) return first;
+  return {
+    set: first!.set,
+    label: first!.label,
+    targets: applied.flatMap((a) => a.targets),
+    added: applied.reduce((n, a) => n + a.added, 0),
+    removed: applied.reduce((n, a) => n + a.removed, 0),
+    // Prefix-list details are bare "+ cidr" lines: head them with their list. Group details name their group.
+    details: applied.flatMap((a) => (a.targets.length === 1 && !a.details.every((d) => d.startsWith(`${a.targets[0]}:`)) ? [`${a.targets[0]}:`, ...a.details.map((d) => `  ${d}`)] : a.details)),
+    reason: applied.map((a) => a.reason).join('; '),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,25 +27,37 @@ export function assignShards(cidrs: Record<IpFamily, readonly string[]>, slots: 
 
   for (const family of ['ipv4', 'ipv6'] as const) {
     const room = slots.map((s) => Math.max(0, s.capacity[family]));
+    // Which slots hold each CIDR, in slot order: one pass over the holdings instead of a scan of
+    // every slot per CIDR (5,000 CIDRs x 100 groups).
+    const holders = new Map<string, number[]>();
+    slots.forEach((s, k) => {
+      for (const cidr of s.holds) {
+        const list = holders.get(cidr);
+        if (list) list.push(k);
+        else holders.set(cidr, [k]);
+      }
+    });
     const placed = new Map<string, number>();
     // Pass 1: keep CIDRs where they are (the first slot holding one, when several do).
     for (const cidr of cidrs[family]) {
-      const i = slots.findIndex((s, k) => s.holds.has(cidr) && room[k]! > 0);
-      if (i >= 0) {
+      const i = holders.get(cidr)?.find((k) => room[k]! > 0);
+      if (i !== undefined) {
         placed.set(cidr, i);
         room[i]!--;
       }
     }
-    // Pass 2: the rest fill the slots in order.
+    // Pass 2: the rest fill the slots in order. Room only shrinks, so the first slot with room
+    // never moves back: one cursor instead of a scan per CIDR.
+    let next = 0;
     for (const cidr of cidrs[family]) {
       if (placed.has(cidr)) continue;
-      const i = room.findIndex((r) => r > 0);
-      if (i < 0) {
+      while (next < room.length && room[next]! <= 0) next++;
+      if (next === room.length) {
         unplaced[family].push(cidr);
         continue;
       }
-      placed.set(cidr, i);
-      room[i]!--;
+      placed.set(cidr, next);
+      room[next]!--;
     }
     for (const cidr of cidrs[family]) {
       const i = placed.get(cidr);

@@ -1,5 +1,5 @@
 // The drift guard's settings section ("drift"): which groups are guarded and who may change them.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Bounds the matcher's work per event (patterns × pattern length × ARN length). */
 export const PRINCIPAL_PATTERN_MAX = 1024;

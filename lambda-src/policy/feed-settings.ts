@@ -1,7 +1,7 @@
 // Settings of the CDN allow-list feeds: which feed, which ranges, where they go, how much change
 // is believable. Sections use .prefault({}) (not .default({})): zod v4 returns a .default() value
 // as is, so inner defaults would be skipped; .prefault() parses it.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const PrefixListId = z.string().regex(/^pl-[0-9a-f]{8,17}$/, 'must be a prefix list ID (pl- and 8 or 17 hex digits)');
 const GroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group ID (sg- and 8 or 17 hex digits)');
@@ -56,7 +56,8 @@ export const FeedSettingsSchema = z
               .object({ aws: z.array(GroupId).default([]), cloudflare: z.array(GroupId).default([]) })
               .strict()
               .prefault({}),
-            tagKey: TagKey.default('sg-guardian:feed'),
+            /** null: no group is selected by tag, only groupIds (and no tag-filtered read is made). */
+            tagKey: TagKey.nullable().default('sg-guardian:feed'),
             /** Per-group override of `ports`, e.g. "80,443". */
             portsTagKey: TagKey.default('sg-guardian:ports'),
             /** Orders shard groups (0, 1, 2, ...); groups without it follow, by group ID. */

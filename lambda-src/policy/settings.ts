@@ -1,7 +1,7 @@
 // Settings: one JSON document (camelCase), validated once. The Lambda reads it from the
 // SG_GUARDIAN_CONFIG environment variable (Terraform writes it with jsonencode); the CLI from
 // --config file.json or the same variable. Absent sections take safe defaults.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecodeError } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
 import { DriftSettingsSchema } from './drift-settings.js';

@@ -1,6 +1,6 @@
 // The desired-state section ("state"): where the baselines, feed records and event ledger live,
 // and how long the sweep waits for an event to explain a difference before acting on it.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const StateSettingsSchema = z
   .object({

@@ -1,6 +1,6 @@
 // Settings of the world-open remediation (the `worldOpen` section), and the grammar of their
 // values (port specs as the managed Config rule takes them, CIDRs), which the policy reuses.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const DEFAULT_WORLD_OPEN_CONFIG_RULE = 'sg-guardian-vpc-sg-open-only-to-authorized-ports';
 

@@ -70,7 +70,7 @@ describe('planPrefixList', () => {
   it('treats a non-canonical spelling of a wanted range as present', () => {
     const observed = prefixList(cloudflare.ipv6.map((c) => c.toUpperCase()), { addressFamily: 'IPv6' });
     expect(planPrefixList(cloudflare, observed, settings)).toEqual([
-      expect.objectContaining({ type: 'tag-resource', resourceId: PL, tags: { [FEED_HASH_TAG]: cloudflare.hash } }),
+      expect.objectContaining({ type: 'tag-resource', resourceIds: [PL], tags: { [FEED_HASH_TAG]: cloudflare.hash } }),
     ]);
   });
 
@@ -125,7 +125,7 @@ describe('planFeed with prefix lists', () => {
       ],
       groups: [],
     }, configured);
-    expect(actions.map((a) => [a.type, 'prefixListId' in a ? a.prefixListId : 'resourceId' in a ? a.resourceId : ''])).toEqual([
+    expect(actions.map((a) => [a.type, 'prefixListId' in a ? a.prefixListId : 'resourceIds' in a ? a.resourceIds.join() : ''])).toEqual([
       ['modify-prefix-list', 'pl-0000000000000000a'],
       ['notify', ''],
       ['tag-resource', 'pl-0000000000000000b'],

@@ -66,7 +66,7 @@ function apply(groups: ObservedGroup[], actions: Action[], quota = 60): Observed
       const v6 = ingress.filter((r) => !r.cidrIpv4).length;
       if (v4 > quota || v6 > quota) expect.fail(`RulesPerSecurityGroupLimitExceeded in ${g.groupId}: ${v4} IPv4, ${v6} IPv6`);
     } else if (action.type === 'tag-resource') {
-      Object.assign(get(action.resourceId).tags, action.tags);
+      for (const id of action.resourceIds) Object.assign(get(id).tags, action.tags);
     }
   }
   return [...byId.values()];
@@ -172,7 +172,7 @@ describe('selection', () => {
     const groups = [group(1), group(2, { tags: { 'sg-guardian:ports': 'https' } })];
     const actions = planSecurityGroups(cloudflare, groups, settings);
     expect(actions[0]).toMatchObject({ type: 'notify', severity: 'high', subject: `Feed REJECTED: cloudflare bad sg-guardian:ports tag (${sgId(2)})`, attributes: { group_id: sgId(2) } });
-    expect(mutating(actions).every((a) => !('groupId' in a && a.groupId === sgId(2)) && !('resourceId' in a && a.resourceId === sgId(2)))).toBe(true);
+    expect(mutating(actions).every((a) => !('groupId' in a && a.groupId === sgId(2)) && !('resourceIds' in a && a.resourceIds.includes(sgId(2))))).toBe(true);
   });
 
   it('groups in different VPCs never share the load: each gets the full set', () => {
