@@ -131,14 +131,14 @@ describe('CloudFront feed into prefix lists (examples/cloudfront-prefix-list)', 
       const i = doc.prefixes.findIndex((p) => p.service === 'CLOUDFRONT_ORIGIN_FACING');
       withdrawn = doc.prefixes[i]!.ip_prefix;
       doc.prefixes.splice(i, 1);
-      doc.prefixes.push({ ip_prefix: '192.0.2.0/24', service: 'CLOUDFRONT_ORIGIN_FACING', region: 'GLOBAL' }, { ip_prefix: '198.51.100.0/24', service: 'CLOUDFRONT', region: 'GLOBAL' });
+      doc.prefixes.push({ ip_prefix: '44.200.0.0/24', service: 'CLOUDFRONT_ORIGIN_FACING', region: 'GLOBAL' }, { ip_prefix: '44.201.0.0/24', service: 'CLOUDFRONT', region: 'GLOBAL' });
       doc.syncToken = '1720494189';
     });
     const before = await entries(v4);
     const run = await invokeBundle(notice, env);
     expect(run.ok, run.error ?? run.logs).toBe(true);
     expect(kinds(run).filter((k) => k.startsWith('modify'))).toEqual(['modify-prefix-list:done']);
-    expect(await entries(v4)).toEqual(sorted([...before.filter((c) => c !== withdrawn), '192.0.2.0/24']));
+    expect(await entries(v4)).toEqual(sorted([...before.filter((c) => c !== withdrawn), '44.200.0.0/24']));
     const n = notification((await inbox())[0]!);
     expect(n.subject).toContain('+1 -1');
     expect(n.message).toContain(`- ${withdrawn}`);
@@ -157,6 +157,27 @@ describe('CloudFront feed into prefix lists (examples/cloudfront-prefix-list)', 
     const n = notification((await inbox())[0]!);
     expect(n.attributes).toMatchObject({ kind: 'feed', feed: 'aws', severity: 'high' });
     expect(n.message).toMatch(/md5/);
+  });
+
+  it('a verified file holding 0.0.0.0/0 (implausible) changes nothing and notifies once, high', async () => {
+    const before = await entries(v4);
+    const listVersion = await version(v4);
+    const notice = publishAws((doc) => {
+      doc.prefixes.push({ ip_prefix: '0.0.0.0/0', service: 'CLOUDFRONT_ORIGIN_FACING', region: 'GLOBAL' });
+      doc.syncToken = '1720550000';
+    });
+    const run = await invokeBundle(notice, env);
+    expect(run.ok, run.error).toBe(true);
+    expect(mutating(run)).toEqual([]);
+    expect(kinds(run)).toEqual(['notify:done']);
+    expect(await entries(v4)).toEqual(before);
+    expect(await version(v4)).toBe(listVersion);
+    const got = await inbox(0);
+    expect(got).toHaveLength(1);
+    const n = notification(got[0]!);
+    expect(n.attributes).toMatchObject({ kind: 'feed', feed: 'aws', action: 'rejected', severity: 'high' });
+    expect(n.subject).toContain('implausible range 0.0.0.0/0');
+    expect(n.message).toContain('0.0.0.0/0 is a default route');
   });
 
   it('a verified file that shrinks the set by more than 30% applies nothing and notifies', async () => {
