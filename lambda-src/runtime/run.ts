@@ -25,6 +25,8 @@ export interface RunResult {
   kind: GuardEvent['kind'];
   actions: Action[];
   results: ActionResult[];
+  /** The enabled feeds this event synced (for the feed-in-sync metric). */
+  feeds: FeedName[];
 }
 
 export async function runEvent(raw: unknown, settings: Settings, deps: RunDeps): Promise<RunResult> {
@@ -37,7 +39,22 @@ export async function runEvent(raw: unknown, settings: Settings, deps: RunDeps):
     dryRun: settings.dryRun,
     log: deps.log,
   });
-  return { kind: event.kind, actions, results };
+  return { kind: event.kind, actions, results, feeds: feedsSynced(event, settings) };
+}
+
+/** Which enabled feeds an event syncs: the notice the AWS feed, the schedule and sync-feeds invocations theirs. */
+export function feedsSynced(event: GuardEvent, settings: Settings): FeedName[] {
+  const enabled = (['aws', 'cloudflare'] as const).filter((f) => settings.feeds[f].enabled);
+  switch (event.kind) {
+    case 'ip-space-changed':
+      return enabled.filter((f) => f === 'aws');
+    case 'schedule':
+      return scheduledFeeds(settings);
+    case 'invoke':
+      return event.action === 'sweep' ? [] : enabled.filter((f) => !event.feed || f === event.feed);
+    default:
+      return [];
+  }
 }
 
 async function plan(event: GuardEvent, settings: Settings, deps: RunDeps): Promise<Action[]> {
