@@ -125,3 +125,13 @@ output "config_recorder_name" {
   description = "AWS Config recorder created for security groups (null unless create_config_recorder)."
   value       = try(module.world_open[0].recorder_name, null)
 }
+
+output "alarm_arns" {
+  description = "The alarms, by purpose: dead_letters, errors, throttles, failed_actions, feed_stale_<feed> (empty when enable_alarms is false)."
+  value       = try(module.alarms[0].alarm_arns, {})
+}
+
+output "dashboard_name" {
+  description = "The CloudWatch dashboard, or null."
+  value       = try(module.alarms[0].dashboard_name, null)
+}

@@ -119,7 +119,7 @@ beforeAll(async () => {
   const box = await queue(queues, uniqueName('sgg-wo-inbox'));
   inboxUrl = box.url;
   await ws.tf(['init', '-input=false', '-no-color']);
-  outputs = await ws.apply({ name, remediation_enabled: false, notifications_subscriptions: [{ protocol: 'sqs', endpoint: box.arn }] });
+  outputs = await ws.apply({ name, remediation_configuration_managed: false, notifications_subscriptions: [{ protocol: 'sqs', endpoint: box.arn }] });
   env = await deployedEnvironment(String(outputs.function_name));
   const rq = await queue(queues, uniqueName('sgg-wo-remediation'));
   remediationQueueUrl = rq.url;
@@ -128,7 +128,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await ws.destroy({ name, remediation_enabled: false, notifications_subscriptions: [] });
+  await ws.destroy({ name, remediation_configuration_managed: false, notifications_subscriptions: [] });
   ws.cleanup();
 });
 

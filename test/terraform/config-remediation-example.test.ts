@@ -53,7 +53,7 @@ describe('examples/config-remediation with terraform against the emulator', () =
   const region = emulator().region;
   const ruleName = `${name}-sg-open-only-to-authorized-ports`;
   // moto answers PutRemediationConfigurations with a 501: the apply runs without it.
-  const vars = { name, remediation_enabled: false };
+  const vars = { name, remediation_configuration_managed: false };
   let applied = false;
   let outputs: Record<string, unknown> = {};
   const t0 = Date.now();
