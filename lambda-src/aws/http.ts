@@ -79,7 +79,7 @@ export function createFetcher(limits: FetchLimits = DEFAULT_FETCH_LIMITS): Fetch
 /** Reads the body chunk by chunk and stops (cancelling the stream) as soon as it passes the cap. */
 async function readCapped(res: Response, href: string, limits: FetchLimits): Promise<Uint8Array> {
   if (!res.body) return new Uint8Array();
-  const reader = res.body.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
