@@ -18,6 +18,7 @@ import { CreateTopicCommand, DeleteTopicCommand, ListSubscriptionsByTopicCommand
 import { GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { emulator, uniqueName } from '../support/aws.js';
+import { one, stateResources } from '../support/hardening.js';
 import { withoutEmulatorGaps, workspace, type Workspace } from '../support/terraform.js';
 import { parseSettings } from '../../lambda-src/policy/settings.js';
 
@@ -174,6 +175,24 @@ describe('examples/cloudfront-prefix-list with terraform against the emulator', 
     expect(statements.get('FeedTaggedGroupRules')!.Condition).toEqual({ StringEqualsIgnoreCase: { 'aws:ResourceTag/sg-guardian:feed': 'aws' } });
     expect(statements.has('FeedListedGroupRules')).toBe(false);
     expectFeedLeastPrivilege(statements);
+  });
+
+  it('alarms when the aws feed has not reached its targets for 3 days (feedInSync, missing data breaching)', async () => {
+    const resources = await stateResources(ws);
+    const stale = one(resources, 'module.alarms[0].aws_cloudwatch_metric_alarm.feed_stale["aws"]').values;
+    expect(stale).toMatchObject({
+      alarm_name: `${name}-feed-aws-stale`,
+      namespace: 'sg-guardian',
+      metric_name: 'feedInSync',
+      dimensions: { service: name, feed: 'aws' },
+      statistic: 'Maximum',
+      period: 86400,
+      evaluation_periods: 3,
+      threshold: 1,
+      comparison_operator: 'LessThanThreshold',
+      treat_missing_data: 'breaching',
+    });
+    expect(resources.filter((r) => r.address.includes('feed_stale')).map((r) => r.address)).toEqual(['module.sg_guardian.module.alarms[0].aws_cloudwatch_metric_alarm.feed_stale["aws"]']);
   });
 
   it('converges, and stays converged after the function filled and tagged the lists; destroy', async () => {
