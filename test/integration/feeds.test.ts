@@ -162,6 +162,7 @@ describe('CloudFront feed into prefix lists (examples/cloudfront-prefix-list)', 
   it('a verified file holding 0.0.0.0/0 (implausible) changes nothing and notifies once, high', async () => {
     const before = await entries(v4);
     const listVersion = await version(v4);
+    await inbox(0); // whatever earlier tests left: this test counts its own notifications
     const notice = publishAws((doc) => {
       doc.prefixes.push({ ip_prefix: '0.0.0.0/0', service: 'CLOUDFRONT_ORIGIN_FACING', region: 'GLOBAL' });
       doc.syncToken = '1720550000';
@@ -297,7 +298,7 @@ describe('Cloudflare feed into security groups (examples/cloudflare-security-gro
   it('past the rules quota the set is spread over the shard group, deterministically and within the quota', async () => {
     // 35 IPv4 ranges on ports 80 and 443 = 70 IPv4 rules: more than one group's quota. The quota is
     // 40 here because moto counts IPv4 and IPv6 rules together against its 60 (AWS: separately).
-    const v4 = [...CF_V4.trim().split('\n'), ...Array.from({ length: 20 }, (_, i) => `100.${64 + i}.0.0/16`)];
+    const v4 = [...CF_V4.trim().split('\n'), ...Array.from({ length: 20 }, (_, i) => `45.${64 + i}.0.0/16`)]; // public: a feed of CGNAT ranges is refused
     server.set('/ips-v4', v4.join('\n'));
     const config = JSON.parse(env.SG_GUARDIAN_CONFIG!) as { feeds: { targets: { securityGroups: { ports: number[]; rulesPerGroupQuota: number } } } };
     config.feeds.targets.securityGroups.ports = [80, 443];
