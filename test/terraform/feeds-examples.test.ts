@@ -163,6 +163,7 @@ describe('examples/cloudfront-prefix-list with terraform against the emulator', 
         securityGroups: { groupIds: { aws: [], cloudflare: [] }, tagKey: 'sg-guardian:feed', ports: [443], rulesPerGroupQuota: 60 },
       },
       maxShrinkPercent: 30,
+      minPrefixLength: { ipv4: 8, ipv6: 16 },
     });
     expect(parsed.feeds.targets.prefixLists.aws).toEqual({ ipv4: ids.ipv4, ipv6: ids.ipv6 });
 
@@ -282,6 +283,7 @@ describe('examples/cloudflare-security-groups with terraform against the emulato
         securityGroups: { groupIds: { aws: [], cloudflare: [] }, tagKey: 'sg-guardian:feed', ports: [443], rulesPerGroupQuota: 60 },
       },
       maxShrinkPercent: 30,
+      minPrefixLength: { ipv4: 8, ipv6: 16 },
     });
     expect(parsed.feeds.cloudflare.enabled).toBe(true);
 
