@@ -109,9 +109,32 @@ module "notifications" {
   name           = var.name
   topic_arn      = var.notifications_topic_arn
   kms_key_arn    = local.kms_key_arn
-  publisher_arns = [module.function.role_arn]
-  subscriptions  = var.notifications_subscriptions
-  tags           = local.tags
+  publisher_arns = concat([module.function.role_arn], var.notifications_publisher_arns)
+  # CloudWatch alarms publish as a service principal: admitted for this module's alarms only.
+  publisher_services = var.enable_alarms && var.alarm_topic_arn == null ? [{
+    sid         = "ModuleAlarmsPublish"
+    service     = "cloudwatch.amazonaws.com"
+    source_arns = ["arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:alarm:${var.name}-*"]
+  }] : []
+  subscriptions = var.notifications_subscriptions
+  tags          = local.tags
+}
+
+# What someone must look at: the dead-letter queue, errors, throttles, failed actions, stale feeds.
+module "alarms" {
+  source = "./modules/alarms"
+  count  = var.enable_alarms ? 1 : 0
+
+  name                   = var.name
+  function_name          = module.function.function_name
+  service_name           = var.name # POWERTOOLS_SERVICE_NAME: the EMF service dimension
+  metric_namespace       = module.function.metric_namespace
+  dead_letter_queue_name = module.function.dead_letter_queue_name
+  alarm_topic_arn        = coalesce(var.alarm_topic_arn, module.notifications.topic_arn)
+  feeds                  = local.feed_names
+  feed_stale_days        = var.alarm_feed_stale_days
+  dashboard_enabled      = var.enable_dashboard
+  tags                   = local.tags
 }
 
 module "function" {
@@ -153,7 +176,8 @@ module "trail" {
   kms_key_arn             = local.kms_key_arn
   enable_logging          = var.trail_enable_logging
   cloudwatch_logs_enabled = var.trail_cloudwatch_logs_enabled
-  log_retention_days      = var.lambda_log_retention_days
+  log_retention_days      = var.audit_log_retention_days
+  object_lock_days        = var.audit_object_lock_days
   tags                    = local.tags
 }
 
@@ -253,6 +277,7 @@ locals {
       }
     }
     maxShrinkPercent = var.feed_max_shrink_percent
+    minPrefixLength  = { ipv4 = var.feed_min_prefix_length.ipv4, ipv6 = var.feed_min_prefix_length.ipv6 }
   }
 
   # Cloudflare has no notice; the CloudFront feed syncs on the schedule as a safety net (opt-out).
@@ -377,19 +402,21 @@ module "world_open" {
   source = "./modules/config-rule"
   count  = var.enable_world_open_remediation ? 1 : 0
 
-  name                           = "${var.name}-world-open"
-  config_rule_name               = local.world_open_config_rule_name
-  authorized_tcp_ports           = var.world_open_authorized_tcp_ports
-  authorized_udp_ports           = var.world_open_authorized_udp_ports
-  kms_key_arn                    = local.kms_key_arn
-  function_arn                   = module.function.function_arn
-  function_name                  = module.function.function_name
-  dead_letter_queue_arn          = module.function.dead_letter_queue_arn
-  create_config_recorder         = var.create_config_recorder
-  recorder_bucket_retention_days = var.lambda_log_retention_days
-  remediation_enabled            = var.world_open_remediation_enabled
-  maximum_automatic_attempts     = var.world_open_remediation_max_attempts
-  retry_attempt_seconds          = var.world_open_remediation_retry_seconds
-  compliance_events_enabled      = var.world_open_compliance_events_enabled
-  tags                           = local.tags
+  name                              = "${var.name}-world-open"
+  config_rule_name                  = local.world_open_config_rule_name
+  authorized_tcp_ports              = var.world_open_authorized_tcp_ports
+  authorized_udp_ports              = var.world_open_authorized_udp_ports
+  kms_key_arn                       = local.kms_key_arn
+  function_arn                      = module.function.function_arn
+  function_name                     = module.function.function_name
+  dead_letter_queue_arn             = module.function.dead_letter_queue_arn
+  create_config_recorder            = var.create_config_recorder
+  recorder_bucket_retention_days    = var.audit_log_retention_days
+  recorder_bucket_object_lock_days  = var.audit_object_lock_days
+  remediation_enabled               = var.world_open_remediation_enabled
+  remediation_configuration_managed = var.world_open_remediation_configuration_managed
+  maximum_automatic_attempts        = var.world_open_remediation_max_attempts
+  retry_attempt_seconds             = var.world_open_remediation_retry_seconds
+  compliance_events_enabled         = var.world_open_compliance_events_enabled
+  tags                              = local.tags
 }

@@ -140,3 +140,13 @@ output "settings" {
   description = "The settings document the function runs with (SG_GUARDIAN_CONFIG): pass it to `sg-guardian explain --config` and `sg-guardian state`."
   value       = jsonencode(local.config)
 }
+
+output "alarm_arns" {
+  description = "The alarms, by purpose: dead_letters, errors, throttles, failed_actions, feed_stale_<feed> (empty when enable_alarms is false)."
+  value       = try(module.alarms[0].alarm_arns, {})
+}
+
+output "dashboard_name" {
+  description = "The CloudWatch dashboard, or null."
+  value       = try(module.alarms[0].dashboard_name, null)
+}

@@ -46,6 +46,16 @@ variable "notifications_subscriptions" {
     filter_policy        = optional(string)
   }))
   default = []
+
+  validation {
+    condition     = alltrue([for x in var.notifications_subscriptions : contains(["email", "email-json", "https", "sqs", "lambda", "sms", "application", "firehose"], x.protocol)])
+    error_message = "notifications_subscriptions protocol must be one of email, email-json, https, sqs, lambda, sms, application, firehose (plain http would send notifications in clear text)."
+  }
+
+  validation {
+    condition     = alltrue([for x in var.notifications_subscriptions : x.filter_policy == null || can(jsondecode(x.filter_policy))])
+    error_message = "notifications_subscriptions filter_policy must be a JSON document."
+  }
 }
 
 variable "enable_drift_guard" {
@@ -106,12 +116,22 @@ variable "drift_event_retry_attempts" {
   description = "EventBridge delivery retries to the function before the dead-letter queue."
   type        = number
   default     = 8
+
+  validation {
+    condition     = var.drift_event_retry_attempts >= 0 && var.drift_event_retry_attempts <= 185 && floor(var.drift_event_retry_attempts) == var.drift_event_retry_attempts
+    error_message = "drift_event_retry_attempts must be a whole number from 0 to 185 (EventBridge's limit)."
+  }
 }
 
 variable "drift_event_max_age_seconds" {
   description = "How long EventBridge retries delivering a change event."
   type        = number
   default     = 3600
+
+  validation {
+    condition     = var.drift_event_max_age_seconds >= 60 && var.drift_event_max_age_seconds <= 86400 && floor(var.drift_event_max_age_seconds) == var.drift_event_max_age_seconds
+    error_message = "drift_event_max_age_seconds must be a whole number from 60 to 86400 (EventBridge's limits)."
+  }
 }
 
 variable "create_trail" {
@@ -132,34 +152,81 @@ variable "trail_cloudwatch_logs_enabled" {
   default     = false
 }
 
+variable "audit_log_retention_days" {
+  description = "How long the audit logs are kept: objects in the created trail and Config buckets and the trail's CloudWatch Logs group. null keeps them forever. Independent of lambda_log_retention_days."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.audit_log_retention_days == null || contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], coalesce(var.audit_log_retention_days, 0))
+    error_message = "audit_log_retention_days must be null or a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ..., 365, 400, 545, 731, 1096, 1827, ..., 3653)."
+  }
+}
+
+variable "audit_object_lock_days" {
+  description = "S3 Object Lock in governance mode for this many days on every object of the created trail and Config buckets (deleting or overwriting one early needs s3:BypassGovernanceRetention); null: no lock. Set it when the buckets are created: enabling it later replaces them."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.audit_object_lock_days == null || try(var.audit_object_lock_days >= 1 && var.audit_object_lock_days <= 36500 && floor(var.audit_object_lock_days) == var.audit_object_lock_days, false)
+    error_message = "audit_object_lock_days must be null or a whole number of days from 1 to 36500."
+  }
+}
+
 variable "lambda_runtime" {
   description = "Lambda runtime (Node.js 20 or newer)."
   type        = string
   default     = "nodejs22.x"
+
+  validation {
+    condition     = contains(["nodejs20.x", "nodejs22.x"], var.lambda_runtime)
+    error_message = "lambda_runtime must be nodejs20.x or nodejs22.x (the bundle targets Node.js 20; newer runtimes once tested)."
+  }
 }
 
 variable "lambda_architecture" {
   description = "Lambda architecture: arm64 or x86_64."
   type        = string
   default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be arm64 or x86_64."
+  }
 }
 
 variable "lambda_memory_size" {
   description = "Lambda memory in MB."
   type        = number
   default     = 256
+
+  validation {
+    condition     = var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240 && floor(var.lambda_memory_size) == var.lambda_memory_size
+    error_message = "lambda_memory_size must be a whole number of MB from 128 to 10240."
+  }
 }
 
 variable "lambda_timeout" {
   description = "Lambda timeout in seconds."
   type        = number
   default     = 120
+
+  validation {
+    condition     = var.lambda_timeout >= 10 && var.lambda_timeout <= 900 && floor(var.lambda_timeout) == var.lambda_timeout
+    error_message = "lambda_timeout must be a whole number of seconds from 10 to 900."
+  }
 }
 
 variable "lambda_reserved_concurrency" {
   description = "Reserved concurrency for the function; null leaves it unreserved."
   type        = number
   default     = null
+
+  validation {
+    condition     = var.lambda_reserved_concurrency == null || try(var.lambda_reserved_concurrency >= 1 && floor(var.lambda_reserved_concurrency) == var.lambda_reserved_concurrency, false)
+    error_message = "lambda_reserved_concurrency must be null or a whole number, at least 1 (0 would disable the guard)."
+  }
 }
 
 variable "state_table_deletion_protection" {
@@ -180,15 +247,25 @@ variable "state_grace_seconds" {
 }
 
 variable "lambda_log_retention_days" {
-  description = "Retention of the function's CloudWatch Logs, in days."
+  description = "Retention of the function's CloudWatch Logs, in days (the audit buckets have their own: audit_log_retention_days)."
   type        = number
   default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.lambda_log_retention_days)
+    error_message = "lambda_log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ..., 365, ..., 3653)."
+  }
 }
 
 variable "lambda_tracing_mode" {
   description = "X-Ray tracing mode: Active or PassThrough."
   type        = string
   default     = "Active"
+
+  validation {
+    condition     = contains(["Active", "PassThrough"], var.lambda_tracing_mode)
+    error_message = "lambda_tracing_mode must be Active or PassThrough."
+  }
 }
 
 variable "schedule_expression" {
@@ -531,7 +608,7 @@ variable "create_config_recorder" {
 }
 
 variable "world_open_remediation_enabled" {
-  description = "Attach the automatic remediation (SSM AWS-PublishSNSNotification to a topic the function subscribes to) to the Config rule."
+  description = "The automatic remediation path: the Config rule's remediation (SSM AWS-PublishSNSNotification), the KMS-encrypted topic it publishes to, its role and the function's subscription. false creates none of them (compliance events and the sweep still work)."
   type        = bool
   default     = true
 }
@@ -568,6 +645,76 @@ variable "world_open_remediation_retry_seconds" {
     condition     = var.world_open_remediation_retry_seconds >= 1 && var.world_open_remediation_retry_seconds <= 2678000 && floor(var.world_open_remediation_retry_seconds) == var.world_open_remediation_retry_seconds
     error_message = "world_open_remediation_retry_seconds must be a whole number between 1 and 2678000."
   }
+}
+
+variable "notifications_publisher_arns" {
+  description = "IAM roles or users (exact ARNs) that may publish to the created notification topic besides the function's role; every other principal is denied, so nobody else can send a fake \"reverted\"."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.notifications_publisher_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$", a))])
+    error_message = "notifications_publisher_arns must be exact IAM role or user ARNs (no wildcards)."
+  }
+}
+
+variable "enable_alarms" {
+  description = "CloudWatch alarms on the dead-letter queue, function errors and throttles, failed actions, and (per enabled feed) a feed not applied for alarm_feed_stale_days. See README: Operating it."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic the alarms notify (and their return to OK); null uses the notification topic (its policy then admits this module's alarms only)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.alarm_topic_arn))
+    error_message = "alarm_topic_arn must be an SNS topic ARN."
+  }
+}
+
+variable "alarm_feed_stale_days" {
+  description = "Alarm when an enabled feed has not reached its targets (applied, or confirmed unchanged) for this many consecutive days: refused each time, failing, or not run. 1-7."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.alarm_feed_stale_days >= 1 && var.alarm_feed_stale_days <= 7 && floor(var.alarm_feed_stale_days) == var.alarm_feed_stale_days
+    error_message = "alarm_feed_stale_days must be a whole number from 1 to 7 (CloudWatch evaluates at most 7 days)."
+  }
+}
+
+variable "enable_dashboard" {
+  description = "With enable_alarms: a CloudWatch dashboard of applied / ignored / failed by event kind, duration, dead-letter depth and the alarms."
+  type        = bool
+  default     = true
+}
+
+variable "feed_min_prefix_length" {
+  description = "Plausibility floor of the feeds: a feed holding a range shorter than this (per family) is refused whole — nothing applied, one high-severity notification. Non-public ranges (private, loopback, link-local, CGNAT, multicast, documentation, unique-local) and default routes are always refused."
+  type = object({
+    ipv4 = optional(number, 8)
+    ipv6 = optional(number, 16)
+  })
+  default = {}
+
+  validation {
+    condition     = var.feed_min_prefix_length.ipv4 >= 1 && var.feed_min_prefix_length.ipv4 <= 32 && floor(var.feed_min_prefix_length.ipv4) == var.feed_min_prefix_length.ipv4
+    error_message = "feed_min_prefix_length.ipv4 must be a whole number from 1 to 32 (0 would admit a default route)."
+  }
+
+  validation {
+    condition     = var.feed_min_prefix_length.ipv6 >= 1 && var.feed_min_prefix_length.ipv6 <= 128 && floor(var.feed_min_prefix_length.ipv6) == var.feed_min_prefix_length.ipv6
+    error_message = "feed_min_prefix_length.ipv6 must be a whole number from 1 to 128 (0 would admit a default route)."
+  }
+}
+
+variable "world_open_remediation_configuration_managed" {
+  description = "With world_open_remediation_enabled: create the Config rule's remediation configuration here. false when it is attached elsewhere (a conformance pack) or the API is missing (emulators); the topic and role it publishes with stay."
+  type        = bool
+  default     = true
 }
 
 variable "tags" {

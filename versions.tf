@@ -5,7 +5,7 @@ terraform {
     # tflint-ignore: terraform_unused_required_providers # the root states the constraint its submodules need
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.100"
+      version = ">= 5.100, < 6.0"
     }
   }
 }

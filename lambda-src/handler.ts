@@ -11,10 +11,12 @@ import { createStateStore } from './aws/state.js';
 import { MemoryStateStore } from './core/memory-state.js';
 import type { StateStore } from './core/state.js';
 import { type Settings, parseSettings } from './policy/settings.js';
+import { runMetrics } from './notify/metrics.js';
 import { type RunResult, runEvent } from './runtime/run.js';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'sg-guardian' });
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'sg-guardian', serviceName: 'sg-guardian' });
+// The service dimension is the function's name, so two deployments in one account alarm separately.
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'sg-guardian', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'sg-guardian' });
 const ec2 = createEc2();
 const sns = createSns();
 let settings: Settings | undefined;
@@ -28,14 +30,20 @@ export const handler = async (event: unknown, context?: Context): Promise<RunRes
   const home = { accountId: accountOf(settings.selfRoleArn), region: process.env.AWS_REGION };
   try {
     const result = await runEvent(event, settings, { ec2, sns, fetch: fetchBytes, state, home, log: (m, extra) => logger.info(m, extra ?? {}) });
-    const applied = result.results.filter((r) => r.status === 'done' && r.action.type !== 'notify').length;
+    const m = runMetrics(result);
     const failed = result.results.filter((r) => r.status === 'failed');
+    // EMF: per feed synced, whether its targets hold it (modules/alarms: "feed not applied for N days").
+    for (const f of m.feedInSync) {
+      const single = metrics.singleMetric();
+      single.addDimension('feed', f.feed);
+      single.addMetric('feedInSync', MetricUnit.Count, f.value);
+    }
     // EMF: what was changed (reverted / replaced / synced), what was ignored, what failed.
     metrics.addDimension('kind', result.kind);
-    metrics.addMetric('applied', MetricUnit.Count, applied);
-    metrics.addMetric('ignored', MetricUnit.Count, result.actions.filter((a) => a.type === 'ignore').length);
-    metrics.addMetric('failed', MetricUnit.Count, failed.length);
-    logger.info('handled', { kind: result.kind, actions: result.actions.length, applied });
+    metrics.addMetric('applied', MetricUnit.Count, m.applied);
+    metrics.addMetric('ignored', MetricUnit.Count, m.ignored);
+    metrics.addMetric('failed', MetricUnit.Count, m.failed);
+    logger.info('handled', { kind: result.kind, actions: result.actions.length, applied: m.applied });
     if (failed.length > 0) {
       // Fail the invocation so the retry / dead-letter path sees it; every action is idempotent.
       throw new Error(`${failed.length} action(s) failed: ${failed.map((r) => r.detail).join('; ')}`);

@@ -13,12 +13,13 @@ module "sg_guardian" {
   name                            = var.name
   enable_drift_guard              = false
 
-  enable_world_open_remediation     = true
-  world_open_authorized_tcp_ports   = var.authorized_tcp_ports
-  world_open_replacement_cidrs_ipv4 = var.replacement_cidrs_ipv4
-  world_open_replacement_cidrs_ipv6 = var.replacement_cidrs_ipv6
-  world_open_remediation_enabled    = var.remediation_enabled
-  create_config_recorder            = var.create_config_recorder
+  enable_world_open_remediation                = true
+  world_open_authorized_tcp_ports              = var.authorized_tcp_ports
+  world_open_replacement_cidrs_ipv4            = var.replacement_cidrs_ipv4
+  world_open_replacement_cidrs_ipv6            = var.replacement_cidrs_ipv6
+  world_open_remediation_enabled               = var.remediation_enabled
+  world_open_remediation_configuration_managed = var.remediation_configuration_managed
+  create_config_recorder                       = var.create_config_recorder
 
   notifications_subscriptions = var.notifications_subscriptions
 

@@ -35,7 +35,13 @@ variable "create_config_recorder" {
 }
 
 variable "remediation_enabled" {
-  description = "Attach the automatic remediation to the Config rule (false on emulators without remediation configurations)."
+  description = "The remediation path (topic, role, subscription and the rule's automatic remediation); false leaves the compliance events and the sweep."
+  type        = bool
+  default     = true
+}
+
+variable "remediation_configuration_managed" {
+  description = "Create the rule's remediation configuration (false on emulators without remediation configurations: the topic and role stay)."
   type        = bool
   default     = true
 }

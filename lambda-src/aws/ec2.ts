@@ -15,9 +15,11 @@ import {
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
   type Filter,
+  type IpPermission as SdkIpPermission,
 } from '@aws-sdk/client-ec2';
-import type { Action, IpPermission, ObservedGroup, ObservedPrefixList, SecurityGroupRule } from '../core/model.js';
+import type { Action, Direction, IpPermission, ObservedGroup, ObservedPrefixList, SecurityGroupRule } from '../core/model.js';
 import { ruleFromApi } from '../core/api-rule.js';
+import { canonicalCidr } from '../feeds/cidr.js';
 
 export type Ec2 = EC2Client;
 export const createEc2 = (): Ec2 => new EC2Client({ maxAttempts: 5 });
@@ -228,10 +230,34 @@ async function authorize(ec2: Ec2, action: RuleAction): Promise<Outcome> {
   return { action, status: already === perms.length && perms.length > 0 ? 'already' : 'done', createdRuleIds: created, ...(already ? { detail: `${already} of ${perms.length} already present` } : {}) };
 }
 
+/** What a revoke call answered: EC2 can "succeed" without revoking (Return false, or UnknownIpPermissions in a default VPC). */
+interface RevokeAnswer {
+  Return?: boolean | undefined;
+  UnknownIpPermissions?: SdkIpPermission[] | undefined;
+}
+
+/** The SDK's IpPermission (every field optional) in the core's shape; sources without their key are dropped. */
+function fromSdkPermission(p: SdkIpPermission): IpPermission {
+  const d = <T extends { Description?: string | undefined }>(x: T) => (x.Description ? { Description: x.Description } : {});
+  return {
+    IpProtocol: p.IpProtocol ?? '-1',
+    ...(p.FromPort !== undefined ? { FromPort: p.FromPort } : {}),
+    ...(p.ToPort !== undefined ? { ToPort: p.ToPort } : {}),
+    IpRanges: (p.IpRanges ?? []).flatMap((r) => (r.CidrIp ? [{ CidrIp: r.CidrIp, ...d(r) }] : [])),
+    Ipv6Ranges: (p.Ipv6Ranges ?? []).flatMap((r) => (r.CidrIpv6 ? [{ CidrIpv6: r.CidrIpv6, ...d(r) }] : [])),
+    PrefixListIds: (p.PrefixListIds ?? []).flatMap((r) => (r.PrefixListId ? [{ PrefixListId: r.PrefixListId, ...d(r) }] : [])),
+    UserIdGroupPairs: (p.UserIdGroupPairs ?? []).flatMap((r) => (r.GroupId ? [{ GroupId: r.GroupId, ...d(r) }] : [])),
+  };
+}
+
 async function revoke(ec2: Ec2, action: RuleAction): Promise<Outcome> {
+  const direction: Direction = action.type === 'revoke-ingress' ? 'ingress' : 'egress';
   const send = async (input: { GroupId: string; SecurityGroupRuleIds?: string[]; IpPermissions?: IpPermission[] }) => {
-    if (action.type === 'revoke-ingress') await ec2.send(new RevokeSecurityGroupIngressCommand(input));
-    else await ec2.send(new RevokeSecurityGroupEgressCommand(input));
+    const res: RevokeAnswer =
+      action.type === 'revoke-ingress'
+        ? await ec2.send(new RevokeSecurityGroupIngressCommand(input))
+        : await ec2.send(new RevokeSecurityGroupEgressCommand(input));
+    return checkRevokeAnswer(ec2, action.groupId, direction, res);
   };
   const units: { SecurityGroupRuleIds?: string[]; IpPermissions?: IpPermission[] }[] = action.ruleIds?.length
     ? [{ SecurityGroupRuleIds: action.ruleIds }]
@@ -243,7 +269,8 @@ async function revoke(ec2: Ec2, action: RuleAction): Promise<Outcome> {
     const unit = queue.shift()!;
     total++;
     try {
-      await send({ GroupId: action.groupId, ...unit });
+      // 'absent': EC2 matched nothing, and a fresh describe confirms no such rule is left.
+      if ((await send({ GroupId: action.groupId, ...unit })) === 'absent') already++;
     } catch (err) {
       if (ALREADY[errorCode(err)] !== 'revoke') throw err;
       // One missing item fails the whole call: retry item by item so the others still go.
@@ -257,6 +284,61 @@ async function revoke(ec2: Ec2, action: RuleAction): Promise<Outcome> {
     }
   }
   return { action, status: already === total ? 'already' : 'done', ...(already ? { detail: `${already} of ${total} already absent` } : {}) };
+}
+
+/**
+ * A revoke that "succeeded" is checked: Return false is a failure; UnknownIpPermissions (what EC2
+ * answers in a default VPC when nothing matched) is a failure while a fresh describe still shows a
+ * matching rule, and 'absent' (already revoked) when it does not. Never reported as reverted.
+ */
+async function checkRevokeAnswer(ec2: Ec2, groupId: string, direction: Direction, res: RevokeAnswer): Promise<'revoked' | 'absent'> {
+  const unknown = splitPermissions((res.UnknownIpPermissions ?? []).map(fromSdkPermission));
+  if (res.Return === false && unknown.length === 0) throw new RevokeNotAppliedError(`Revoke on ${groupId} answered Return=false: nothing was revoked`);
+  if (unknown.length === 0) return 'revoked';
+  const shown = unknown.map(describePermission).join(', ');
+  const group = await describeGroup(ec2, groupId);
+  if (!group) return 'absent';
+  const left = group.rules.filter((r) => r.direction === direction && unknown.some((p) => permissionMatchesRule(p, r)));
+  if (left.length > 0) {
+    throw new RevokeNotAppliedError(
+      `Revoke on ${groupId} answered UnknownIpPermissions (${shown}) and the rule is still there (${left.map((r) => r.ruleId).join(', ')}): not reverted`,
+    );
+  }
+  if (res.Return === false) throw new RevokeNotAppliedError(`Revoke on ${groupId} answered Return=false with UnknownIpPermissions (${shown})`);
+  return 'absent';
+}
+
+export class RevokeNotAppliedError extends Error {
+  override name = 'RevokeNotApplied';
+}
+
+const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
+const protocolName = (p: string): string => PROTOCOL_NUMBERS[p] ?? p.toLowerCase();
+
+/** Does a one-source permission describe this rule (protocol, ports, source)? Descriptions are ignored. */
+export function permissionMatchesRule(p: IpPermission, r: SecurityGroupRule): boolean {
+  const protocol = protocolName(p.IpProtocol);
+  if (protocol !== protocolName(r.protocol)) return false;
+  if (protocol !== '-1') {
+    const from = p.FromPort === -1 ? undefined : p.FromPort;
+    const to = p.ToPort === -1 ? undefined : p.ToPort;
+    if (from !== r.fromPort || to !== r.toPort) return false;
+  }
+  const v4 = p.IpRanges?.[0]?.CidrIp;
+  const v6 = p.Ipv6Ranges?.[0]?.CidrIpv6;
+  const pl = p.PrefixListIds?.[0]?.PrefixListId;
+  const peer = p.UserIdGroupPairs?.[0]?.GroupId;
+  if (v4) return r.cidrIpv4 !== undefined && canonicalCidr(v4) === canonicalCidr(r.cidrIpv4);
+  if (v6) return r.cidrIpv6 !== undefined && canonicalCidr(v6) === canonicalCidr(r.cidrIpv6);
+  if (pl) return r.prefixListId === pl;
+  if (peer) return r.referencedGroupId === peer;
+  return false;
+}
+
+function describePermission(p: IpPermission): string {
+  const source = p.IpRanges?.[0]?.CidrIp ?? p.Ipv6Ranges?.[0]?.CidrIpv6 ?? p.PrefixListIds?.[0]?.PrefixListId ?? p.UserIdGroupPairs?.[0]?.GroupId ?? '?';
+  const ports = p.IpProtocol === '-1' ? 'all' : p.FromPort === p.ToPort ? `${p.FromPort}` : `${p.FromPort}-${p.ToPort}`;
+  return `${p.IpProtocol} ${ports} ${source}`;
 }
 
 // ModifyManagedPrefixList takes at most 100 entries to add and 100 to remove per call.

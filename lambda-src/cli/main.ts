@@ -14,6 +14,7 @@ import { rangesFromAwsFile } from '../feeds/aws-ip-ranges.js';
 import { rangesFromCloudflare } from '../feeds/cloudflare.js';
 import { baselineFromFile, groupFromFile } from './group-file.js';
 import { stateCommand } from './state.js';
+import { DEFAULT_PREFIX_FLOORS, type PrefixFloors } from '../feeds/plausibility.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -27,6 +28,7 @@ const USAGE = `usage:
   sg-guardian state show|accept|release --group <sg-id> [--config settings.json]
   sg-guardian ranges aws --file <ip-ranges.json> [--expect-md5 <md5>] [--service S]... [--region R]...
   sg-guardian ranges cloudflare (--v4 <file> --v6 <file> | --json <file>)
+import { DEFAULT_PREFIX_FLOORS, type PrefixFloors } from '../feeds/plausibility.js';
 `;
 
 export function main(argv: string[], io: Io): number | Promise<number> {
@@ -147,22 +149,37 @@ function summary(event: GuardEvent): Record<string, unknown> {
 function ranges(args: string[]) {
   const [source, ...rest] = args;
   if (source === 'aws') {
-    const { positional, options } = parseArgs(rest, ['file', 'expect-md5', 'service', 'region']);
+    const { positional, options } = parseArgs(rest, ['file', 'expect-md5', 'service', 'region', ...FLOOR_FLAGS]);
     if (positional.length || !options.file) throw new UsageError('ranges aws needs --file <ip-ranges.json>');
     return rangesFromAwsFile(readBytes(options.file[0]!, 'ip-ranges file'), {
       ...(options['expect-md5'] ? { expectMd5: options['expect-md5'][0]! } : {}),
       ...(options.service ? { services: options.service } : {}),
       ...(options.region ? { regions: options.region } : {}),
+      floors: floorsFrom(options),
     });
   }
   if (source === 'cloudflare') {
-    const { positional, options } = parseArgs(rest, ['v4', 'v6', 'json']);
+    const { positional, options } = parseArgs(rest, ['v4', 'v6', 'json', ...FLOOR_FLAGS]);
     if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`);
-    if (options.json) return rangesFromCloudflare({ json: readJsonFile(options.json[0]!, 'Cloudflare API response') });
+    if (options.json) return rangesFromCloudflare({ json: readJsonFile(options.json[0]!, 'Cloudflare API response') }, floorsFrom(options));
     if (!options.v4 || !options.v6) throw new UsageError('ranges cloudflare needs --v4 <file> --v6 <file>, or --json <file>');
-    return rangesFromCloudflare({ v4Text: readText(options.v4[0]!, 'IPv4 list'), v6Text: readText(options.v6[0]!, 'IPv6 list') });
+    return rangesFromCloudflare({ v4Text: readText(options.v4[0]!, 'IPv4 list'), v6Text: readText(options.v6[0]!, 'IPv6 list') }, floorsFrom(options));
   }
   throw new UsageError(`ranges takes aws or cloudflare, not '${source ?? ''}'`);
+}
+
+const FLOOR_FLAGS = ['min-prefix-length-ipv4', 'min-prefix-length-ipv6'];
+
+/** The plausibility floors of `ranges` (feeds.minPrefixLength in the settings). */
+function floorsFrom(options: Record<string, string[]>): PrefixFloors {
+  const floor = (family: 'ipv4' | 'ipv6', max: number): number => {
+    const text = options[`min-prefix-length-${family}`]?.[0];
+    if (text === undefined) return DEFAULT_PREFIX_FLOORS[family];
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < 1 || n > max) throw new UsageError(`--min-prefix-length-${family} must be a whole number 1-${max}, not '${text}'`);
+    return n;
+  };
+  return { ipv4: floor('ipv4', 32), ipv6: floor('ipv6', 128) };
 }
 
 function readBytes(file: string, what: string): Buffer {

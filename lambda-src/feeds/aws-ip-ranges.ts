@@ -6,6 +6,7 @@ import { DecodeError } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
 import { requirePublishedCidr } from './cidr.js';
 import { type FeedSet, type RangesSummary, makeFeedSet, summarise } from './feed-set.js';
+import type { PrefixFloors } from './plausibility.js';
 
 export const AWS_IP_RANGES_URL = 'https://ip-ranges.amazonaws.com/ip-ranges.json';
 export const DEFAULT_AWS_SERVICES = ['CLOUDFRONT_ORIGIN_FACING'] as const;
@@ -109,13 +110,13 @@ export function selectAwsRanges(doc: AwsIpRangesDoc, selection: AwsSelection = {
 /** For `sg-guardian ranges aws`: parse, verify, select, print. */
 export function rangesFromAwsFile(
   bytes: Uint8Array | string,
-  opts: { expectMd5?: string; services?: readonly string[]; regions?: readonly string[]; networkBorderGroups?: readonly string[] } = {},
+  opts: { expectMd5?: string; services?: readonly string[]; regions?: readonly string[]; networkBorderGroups?: readonly string[]; floors?: PrefixFloors } = {},
 ): RangesSummary {
   const doc = parseAwsIpRanges(bytes, opts.expectMd5 === undefined ? {} : { expectMd5: opts.expectMd5 });
   const selection: AwsSelection = { services: opts.services?.length ? opts.services : DEFAULT_AWS_SERVICES };
   if (opts.regions) selection.regions = opts.regions;
   if (opts.networkBorderGroups) selection.networkBorderGroups = opts.networkBorderGroups;
-  return summarise(selectAwsRanges(doc, selection));
+  return summarise(selectAwsRanges(doc, selection), opts.floors);
 }
 
 const AWS_DASHED = /^(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})$/;

@@ -5,6 +5,7 @@ import { DecodeError } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
 import { type IpFamily, requirePublishedCidr } from './cidr.js';
 import { type FeedSet, type RangesSummary, makeFeedSet, summarise } from './feed-set.js';
+import type { PrefixFloors } from './plausibility.js';
 
 export const CLOUDFLARE_IPV4_URL = 'https://www.cloudflare.com/ips-v4';
 export const CLOUDFLARE_IPV6_URL = 'https://www.cloudflare.com/ips-v6';
@@ -58,8 +59,8 @@ export function parseCloudflareApi(json: unknown): FeedSet {
 }
 
 /** For `sg-guardian ranges cloudflare`. */
-export function rangesFromCloudflare(input: { v4Text: string; v6Text: string } | { json: unknown }): RangesSummary {
-  return summarise('json' in input ? parseCloudflareApi(input.json) : parseCloudflareText(input.v4Text, input.v6Text));
+export function rangesFromCloudflare(input: { v4Text: string; v6Text: string } | { json: unknown }, floors?: PrefixFloors): RangesSummary {
+  return summarise('json' in input ? parseCloudflareApi(input.json) : parseCloudflareText(input.v4Text, input.v6Text), floors);
 }
 
 function textLines(text: string, list: string, family: IpFamily): string[] {

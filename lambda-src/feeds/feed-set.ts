@@ -1,7 +1,9 @@
 // The selected ranges of one feed, canonical and hashed. The hash is what targets keep in a tag,
 // so a notice that changes nothing we use (most AmazonIpSpaceChanged notices) plans nothing.
 import { createHash } from 'node:crypto';
+import { DecodeError } from '../core/model.js';
 import { canonicalSet } from './cidr.js';
+import { DEFAULT_PREFIX_FLOORS, type PrefixFloors, describeImplausible, implausibleRanges } from './plausibility.js';
 
 export type FeedName = 'aws' | 'cloudflare';
 
@@ -56,7 +58,10 @@ export interface RangesSummary {
   syncToken?: string;
 }
 
-export function summarise(set: FeedSet): RangesSummary {
+/** The CLI's view of a set: refused (a DecodeError naming the range, exit 2) when the Lambda would refuse it. */
+export function summarise(set: FeedSet, floors: PrefixFloors = DEFAULT_PREFIX_FLOORS): RangesSummary {
+  const bad = implausibleRanges(set, floors);
+  if (bad.length > 0) throw new DecodeError(`refused, the Lambda would apply nothing: ${describeImplausible(bad)}`, `${set.feed} feed`);
   return set.syncToken === undefined ? { ipv4: set.ipv4, ipv6: set.ipv6 } : { ipv4: set.ipv4, ipv6: set.ipv6, syncToken: set.syncToken };
 }
 

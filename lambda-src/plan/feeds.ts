@@ -4,6 +4,7 @@
 import type { Action, IpPermission, ObservedGroup, ObservedPrefixList, SecurityGroupRule } from '../core/model.js';
 import { type IpFamily, compareCidrs, parseCidr } from '../feeds/cidr.js';
 import { FEED_HASH_TAG, FEED_SYNC_TOKEN_TAG, type FeedName, type FeedSet, compareSyncTokens, shortHash } from '../feeds/feed-set.js';
+import { describeImplausible, implausibleRanges } from '../feeds/plausibility.js';
 import { feedAppliedNotice, feedLabel, feedNeedsShardsNotice, feedRejectedNotice } from '../notify/feeds.js';
 import type { FeedSettings } from '../policy/feed-settings.js';
 import { type ShardSlot, assignShards } from './shards.js';
@@ -101,6 +102,28 @@ export function planFeedRejected(feed: FeedName, error: unknown): Action[] {
   const detail = error instanceof Error ? error.message : String(error);
   const summary = /md5/i.test(detail) ? 'md5 mismatch' : 'unreadable';
   return [feedRejectedNotice({ feed, summary, detail, reason: `${feed} feed rejected: ${detail}` })];
+}
+
+/**
+ * A feed with any implausible range (a default route, shorter than feeds.minPrefixLength, or not
+ * public: see feeds/plausibility.ts) is refused as a whole for every target: one high notify naming
+ * the ranges. Undefined when the set is plausible.
+ */
+export function planImplausible(next: FeedSet, settings: Pick<FeedSettings, 'minPrefixLength'>): Action[] | undefined {
+  const bad = implausibleRanges(next, settings.minPrefixLength);
+  if (bad.length === 0) return undefined;
+  const first = bad[0]!;
+  return [
+    feedRejectedNotice({
+      feed: next.feed,
+      set: next,
+      summary: `implausible range ${first.cidr}${bad.length > 1 ? ` (+${bad.length - 1})` : ''}`,
+      detail:
+        `${describeImplausible(bad, 10)}. A CDN never publishes such a range: a bad publish or a tampered mirror looks like this. ` +
+        'If a short public range is genuine, lower feeds.minPrefixLength (feed_min_prefix_length) for it.',
+      reason: `${next.feed} feed rejected (implausible): ${bad.map((b) => b.cidr).join(', ')}`,
+    }),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -524,6 +547,8 @@ export interface ObservedFeedTargets {
  */
 export function planFeed(next: FeedSet, observed: ObservedFeedTargets, settings: FeedSettings): Action[] {
   if (!settings[next.feed].enabled) return [{ type: 'ignore', reason: `the ${next.feed} feed is disabled (feeds.${next.feed}.enabled)` }];
+  const implausible = planImplausible(next, settings);
+  if (implausible) return implausible;
 
   const problems: Notify[] = [];
   const prefixLists: ObservedPrefixList[] = [];

@@ -75,6 +75,14 @@ export const FeedSettingsSchema = z
       })
       .strict()
       .prefault({}),
+    /** Refuse a feed holding a range shorter than this, per family (see feeds/plausibility.ts; non-public ranges are always refused). */
+    minPrefixLength: z
+      .object({
+        ipv4: z.number().int().min(1, 'must be 1-32 (0 would admit a default route)').max(32, 'must be 1-32').default(8),
+        ipv6: z.number().int().min(1, 'must be 1-128 (0 would admit a default route)').max(128, 'must be 1-128').default(16),
+      })
+      .strict()
+      .prefault({}),
     /** Refuse a feed that shrinks a target by more than this (a truncated or wrong feed looks like that). */
     maxShrinkPercent: z.number().min(0).max(100).default(30),
   })

@@ -34,18 +34,35 @@ export interface RunResult {
   kind: GuardEvent['kind'];
   actions: Action[];
   results: ActionResult[];
+  /** The enabled feeds this event synced (for the feed-in-sync metric). */
+  feeds: FeedName[];
 }
 
 export async function runEvent(raw: unknown, settings: Settings, deps: RunDeps): Promise<RunResult> {
   const event = decodeEvent(raw);
   const now = deps.now ?? (() => new Date());
   const foreign = event.kind === 'cloudtrail' ? provenanceProblem(event, deps.home) : undefined;
-  if (foreign) return { kind: event.kind, actions: [{ type: 'ignore', reason: foreign }], results: [{ action: { type: 'ignore', reason: foreign }, status: 'skipped', detail: foreign }] };
+  if (foreign) return { kind: event.kind, actions: [{ type: 'ignore', reason: foreign }], results: [{ action: { type: 'ignore', reason: foreign }, status: 'skipped', detail: foreign }], feeds: [] };
   if (event.kind === 'cloudtrail' && needsLedger(event, settings)) return runLedgered(event, settings, { ...deps, now });
 
   const actions = await plan(event, settings, { ...deps, now });
   const results = await execute(actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun: settings.dryRun, log: deps.log });
-  return { kind: event.kind, actions, results };
+  return { kind: event.kind, actions, results, feeds: feedsSynced(event, settings) };
+}
+
+/** Which enabled feeds an event syncs: the notice the AWS feed, the schedule and sync-feeds invocations theirs. */
+export function feedsSynced(event: GuardEvent, settings: Settings): FeedName[] {
+  const enabled = (['aws', 'cloudflare'] as const).filter((f) => settings.feeds[f].enabled);
+  switch (event.kind) {
+    case 'ip-space-changed':
+      return enabled.filter((f) => f === 'aws');
+    case 'schedule':
+      return scheduledFeeds(settings);
+    case 'invoke':
+      return event.action === 'sweep' ? [] : enabled.filter((f) => !event.feed || f === event.feed);
+    default:
+      return [];
+  }
 }
 
 /** A guarded rule change: acted on and notified once per event ID, however often it is delivered. */
@@ -54,7 +71,7 @@ async function runLedgered(event: CloudTrailEvent, settings: Settings, deps: Run
   const claim = await deps.state.claimEvent(id, deps.now(), settings.state.lockSeconds);
   if (claim.status === 'done') {
     const reason = `${event.eventName} ${event.eventId}: already handled at ${claim.completedAt} (a replayed delivery): nothing to do, nothing to send`;
-    return { kind: event.kind, actions: [{ type: 'ignore', reason }], results: [{ action: { type: 'ignore', reason }, status: 'skipped', detail: reason }] };
+    return { kind: event.kind, actions: [{ type: 'ignore', reason }], results: [{ action: { type: 'ignore', reason }, status: 'skipped', detail: reason }], feeds: [] };
   }
   if (claim.status === 'busy') throw new EventBusyError(id);
   let results: ActionResult[];
@@ -69,7 +86,7 @@ async function runLedgered(event: CloudTrailEvent, settings: Settings, deps: Run
   // A failure (a mutation, or the publish) releases the claim: the retry reconciles and notifies.
   if (results.some((r) => r.status === 'failed')) await deps.state.releaseEvent(id);
   else await deps.state.completeEvent(id, deps.now(), settings.state.ledgerTtlSeconds);
-  return { kind: event.kind, actions, results };
+  return { kind: event.kind, actions, results, feeds: [] };
 }
 
 function needsLedger(event: CloudTrailEvent, settings: Settings): boolean {

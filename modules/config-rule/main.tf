@@ -15,6 +15,8 @@ locals {
   )
 
   # IAM role and EventBridge rule names stop at 64 characters: long prefixes are cut to fit.
+  remediation = var.remediation_enabled
+
   compliance_rule_name  = "${substr(var.name, 0, 53)}-compliance"
   remediation_role_name = "${substr(var.name, 0, 52)}-remediation"
   recorder_role_name    = "${substr(var.name, 0, 55)}-recorder"
@@ -60,11 +62,12 @@ module "recorder_bucket" {
   source = "../log-bucket"
   count  = var.create_config_recorder ? 1 : 0
 
-  name_prefix    = local.bucket_prefix
-  kms_key_arn    = var.kms_key_arn
-  retention_days = var.recorder_bucket_retention_days
-  force_destroy  = var.force_destroy
-  tags           = var.tags
+  name_prefix      = local.bucket_prefix
+  kms_key_arn      = var.kms_key_arn
+  retention_days   = var.recorder_bucket_retention_days
+  object_lock_days = var.recorder_bucket_object_lock_days
+  force_destroy    = var.force_destroy
+  tags             = var.tags
 }
 
 data "aws_iam_policy_document" "recorder_assume" {
@@ -172,19 +175,24 @@ resource "aws_config_configuration_recorder_status" "this" {
 }
 
 # ---- Remediation path: Config → SSM AWS-PublishSNSNotification → topic → function ----
+# Only with remediation_enabled: without it nothing publishes here, so no topic, role or subscription.
 
 resource "aws_sns_topic" "remediation" {
+  count = local.remediation ? 1 : 0
+
   name              = var.name
   kms_master_key_id = var.kms_key_arn
   tags              = var.tags
 }
 
 data "aws_iam_policy_document" "remediation_topic" {
+  count = local.remediation ? 1 : 0
+
   statement {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
     actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.remediation.arn]
+    resources = [aws_sns_topic.remediation[0].arn]
     principals {
       type        = "*"
       identifiers = ["*"]
@@ -201,7 +209,7 @@ data "aws_iam_policy_document" "remediation_topic" {
     sid       = "DenyOtherPublishers"
     effect    = "Deny"
     actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.remediation.arn]
+    resources = [aws_sns_topic.remediation[0].arn]
     principals {
       type        = "*"
       identifiers = ["*"]
@@ -209,24 +217,26 @@ data "aws_iam_policy_document" "remediation_topic" {
     condition {
       test     = "ArnNotEquals"
       variable = "aws:PrincipalArn"
-      values   = [aws_iam_role.remediation.arn]
+      values   = [aws_iam_role.remediation[0].arn]
     }
   }
 
   statement {
     sid       = "RemediationPublishes"
     actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.remediation.arn]
+    resources = [aws_sns_topic.remediation[0].arn]
     principals {
       type        = "AWS"
-      identifiers = [aws_iam_role.remediation.arn]
+      identifiers = [aws_iam_role.remediation[0].arn]
     }
   }
 }
 
 resource "aws_sns_topic_policy" "remediation" {
-  arn    = aws_sns_topic.remediation.arn
-  policy = data.aws_iam_policy_document.remediation_topic.json
+  count = local.remediation ? 1 : 0
+
+  arn    = aws_sns_topic.remediation[0].arn
+  policy = data.aws_iam_policy_document.remediation_topic[0].json
 }
 
 data "aws_iam_policy_document" "remediation_assume" {
@@ -246,16 +256,20 @@ data "aws_iam_policy_document" "remediation_assume" {
 
 # Assumed by the SSM automation the remediation starts: it can only publish to this topic.
 resource "aws_iam_role" "remediation" {
+  count = local.remediation ? 1 : 0
+
   name               = local.remediation_role_name
   assume_role_policy = data.aws_iam_policy_document.remediation_assume.json
   tags               = var.tags
 }
 
 data "aws_iam_policy_document" "remediation" {
+  count = local.remediation ? 1 : 0
+
   statement {
     sid       = "PublishRemediation"
     actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.remediation.arn]
+    resources = [aws_sns_topic.remediation[0].arn]
   }
 
   # The topic is KMS-encrypted: SNS uses the key on the publisher's behalf, and only for SNS.
@@ -272,28 +286,34 @@ data "aws_iam_policy_document" "remediation" {
 }
 
 resource "aws_iam_role_policy" "remediation" {
+  count = local.remediation ? 1 : 0
+
   name   = local.remediation_role_name
-  role   = aws_iam_role.remediation.id
-  policy = data.aws_iam_policy_document.remediation.json
+  role   = aws_iam_role.remediation[0].id
+  policy = data.aws_iam_policy_document.remediation[0].json
 }
 
 resource "aws_lambda_permission" "remediation" {
+  count = local.remediation ? 1 : 0
+
   statement_id  = "AllowSns-${var.name}"
   action        = "lambda:InvokeFunction"
   function_name = var.function_name
   principal     = "sns.amazonaws.com"
-  source_arn    = aws_sns_topic.remediation.arn
+  source_arn    = aws_sns_topic.remediation[0].arn
 }
 
 resource "aws_sns_topic_subscription" "remediation" {
-  topic_arn  = aws_sns_topic.remediation.arn
+  count = local.remediation ? 1 : 0
+
+  topic_arn  = aws_sns_topic.remediation[0].arn
   protocol   = "lambda"
   endpoint   = var.function_arn
   depends_on = [aws_lambda_permission.remediation]
 }
 
 resource "aws_config_remediation_configuration" "this" {
-  count = var.remediation_enabled ? 1 : 0
+  count = local.remediation && var.remediation_configuration_managed ? 1 : 0
 
   config_rule_name           = aws_config_config_rule.this.name
   resource_type              = "AWS::EC2::SecurityGroup"
@@ -305,11 +325,11 @@ resource "aws_config_remediation_configuration" "this" {
 
   parameter {
     name         = "AutomationAssumeRole"
-    static_value = aws_iam_role.remediation.arn
+    static_value = aws_iam_role.remediation[0].arn
   }
   parameter {
     name         = "TopicArn"
-    static_value = aws_sns_topic.remediation.arn
+    static_value = aws_sns_topic.remediation[0].arn
   }
   # The function reads the group ID from the message and describes the group fresh.
   parameter {

@@ -9,13 +9,13 @@ output "config_rule_name" {
 }
 
 output "remediation_topic_arn" {
-  description = "KMS-encrypted topic the remediation publishes group IDs to; the function subscribes to it."
-  value       = try(aws_sns_topic.remediation.arn, null)
+  description = "KMS-encrypted topic the remediation publishes group IDs to; the function subscribes to it (null when remediation_enabled is false)."
+  value       = try(aws_sns_topic.remediation[0].arn, null)
 }
 
 output "remediation_role_arn" {
-  description = "Role the SSM automation assumes: it may only publish to the remediation topic."
-  value       = try(aws_iam_role.remediation.arn, null)
+  description = "Role the SSM automation assumes: it may only publish to the remediation topic (null when remediation_enabled is false)."
+  value       = try(aws_iam_role.remediation[0].arn, null)
 }
 
 output "remediation_configuration_arn" {

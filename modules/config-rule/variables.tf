@@ -80,13 +80,24 @@ variable "create_config_recorder" {
 }
 
 variable "recorder_bucket_retention_days" {
-  description = "Days the recorder's bucket keeps configuration snapshots and history."
+  description = "Days the recorder's bucket keeps configuration snapshots and history; null keeps them forever."
   type        = number
   default     = 365
 
   validation {
-    condition     = var.recorder_bucket_retention_days >= 1 && floor(var.recorder_bucket_retention_days) == var.recorder_bucket_retention_days
-    error_message = "recorder_bucket_retention_days must be a whole number of days, at least 1."
+    condition     = var.recorder_bucket_retention_days == null || try(var.recorder_bucket_retention_days >= 1 && floor(var.recorder_bucket_retention_days) == var.recorder_bucket_retention_days, false)
+    error_message = "recorder_bucket_retention_days must be null or a whole number of days, at least 1."
+  }
+}
+
+variable "recorder_bucket_object_lock_days" {
+  description = "S3 Object Lock (governance mode) for this many days on the recorder's objects; null: no lock."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.recorder_bucket_object_lock_days == null || try(var.recorder_bucket_object_lock_days >= 1 && floor(var.recorder_bucket_object_lock_days) == var.recorder_bucket_object_lock_days, false)
+    error_message = "recorder_bucket_object_lock_days must be null or a whole number of days, at least 1."
   }
 }
 
@@ -97,7 +108,13 @@ variable "force_destroy" {
 }
 
 variable "remediation_enabled" {
-  description = "Attach the automatic remediation (SSM AWS-PublishSNSNotification to the remediation topic) to the rule."
+  description = "The remediation path: a topic the function subscribes to, the role SSM AWS-PublishSNSNotification publishes with, and the rule's automatic remediation. false creates none of them."
+  type        = bool
+  default     = true
+}
+
+variable "remediation_configuration_managed" {
+  description = "With remediation_enabled: also create the rule's remediation configuration here (false when it is attached elsewhere, e.g. a conformance pack, or on an emulator without the API; the topic and role stay)."
   type        = bool
   default     = true
 }

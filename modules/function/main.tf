@@ -9,6 +9,8 @@ data "archive_file" "bundle" {
 locals {
   # The function's own role is always an allowed principal: nothing it does can trigger itself.
   config_json = jsonencode(merge(var.config, { selfRoleArn = aws_iam_role.this.arn }))
+  # The EMF namespace; the service dimension is the function's name (POWERTOOLS_SERVICE_NAME).
+  metric_namespace = "sg-guardian"
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -93,7 +95,7 @@ resource "aws_iam_role_policy" "this" {
 
 resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_117:The function calls only AWS APIs (EC2, SNS); a VPC would add NAT cost and no protection.
-  #checkov:skip=CKV_AWS_272:Code signing needs a Signer profile per account; integrity comes from the committed, staleness-checked bundle and source_code_hash.
+  #checkov:skip=CKV_AWS_272:Signing needs the zip signed by an AWS Signer job in S3 at deploy time; the bundle is reviewed in git and pinned by the module ref (source_code_hash only detects change).
   #checkov:skip=CKV_AWS_115:Reserved concurrency is a variable (reserved_concurrency); accounts on the default 10-concurrency quota cannot reserve any.
   function_name                  = var.name
   description                    = "sg-guardian: keeps EC2 security groups honest"
@@ -112,7 +114,7 @@ resource "aws_lambda_function" "this" {
     variables = {
       SG_GUARDIAN_CONFIG           = local.config_json
       POWERTOOLS_SERVICE_NAME      = var.name
-      POWERTOOLS_METRICS_NAMESPACE = "sg-guardian"
+      POWERTOOLS_METRICS_NAMESPACE = local.metric_namespace
     }
   }
 

@@ -32,3 +32,13 @@ output "dead_letter_queue_url" {
   description = "URL of the dead-letter queue."
   value       = try(aws_sqs_queue.dlq.url, null)
 }
+
+output "dead_letter_queue_name" {
+  description = "Name of the dead-letter queue."
+  value       = try(aws_sqs_queue.dlq.name, null)
+}
+
+output "metric_namespace" {
+  description = "CloudWatch namespace of the function's EMF metrics (applied, ignored, failed by kind; feedInSync by feed)."
+  value       = try(local.metric_namespace, null)
+}

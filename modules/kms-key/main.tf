@@ -54,14 +54,15 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
-  # EventBridge delivers to the encrypted topic and dead-letter queues; SNS to encrypted SQS subscribers.
+  # EventBridge delivers to the encrypted topic and dead-letter queues; SNS to encrypted SQS
+  # subscribers; CloudWatch alarms publish to the encrypted topic.
   statement {
     sid       = "AwsServicesDeliver"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = ["*"]
     principals {
       type        = "Service"
-      identifiers = ["events.amazonaws.com", "sns.amazonaws.com"]
+      identifiers = ["events.amazonaws.com", "sns.amazonaws.com", "cloudwatch.amazonaws.com"]
     }
     condition {
       test     = "StringEquals"

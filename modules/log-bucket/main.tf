@@ -4,9 +4,24 @@ resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_18:This bucket is itself the audit log; access logging it would need a second log bucket per deployment.
   #checkov:skip=CKV_AWS_144:Cross-region replication is an organisation decision (a destination bucket and role); not forced on every user.
   #checkov:skip=CKV2_AWS_62:Nothing consumes object-created events of audit logs; EventBridge gets the API events directly.
-  bucket_prefix = var.name_prefix
-  force_destroy = var.force_destroy
-  tags          = var.tags
+  bucket_prefix       = var.name_prefix
+  force_destroy       = var.force_destroy
+  object_lock_enabled = var.object_lock_days != null
+  tags                = var.tags
+}
+
+# Governance mode: nobody deletes or overwrites a log object for object_lock_days unless granted
+# s3:BypassGovernanceRetention explicitly (compliance mode could not be undone even by root).
+resource "aws_s3_bucket_object_lock_configuration" "this" {
+  count  = var.object_lock_days == null ? 0 : 1
+  bucket = aws_s3_bucket.this.id
+  rule {
+    default_retention {
+      mode = "GOVERNANCE"
+      days = var.object_lock_days
+    }
+  }
+  depends_on = [aws_s3_bucket_versioning.this]
 }
 
 resource "aws_s3_bucket_versioning" "this" {
@@ -48,8 +63,11 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     id     = "expire-old-objects"
     status = "Enabled"
     filter {}
-    expiration {
-      days = var.retention_days
+    dynamic "expiration" {
+      for_each = var.retention_days == null ? [] : [var.retention_days]
+      content {
+        days = expiration.value
+      }
     }
     noncurrent_version_expiration {
       noncurrent_days = 30

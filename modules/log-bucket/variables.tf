@@ -19,13 +19,24 @@ variable "kms_key_arn" {
 }
 
 variable "retention_days" {
-  description = "Days objects are kept (noncurrent versions: 30 more)."
+  description = "Days objects are kept (noncurrent versions: 30 more); null keeps them forever."
   type        = number
   default     = 365
 
   validation {
-    condition     = var.retention_days >= 1 && floor(var.retention_days) == var.retention_days
-    error_message = "retention_days must be a whole number of days, at least 1."
+    condition     = var.retention_days == null || try(var.retention_days >= 1 && floor(var.retention_days) == var.retention_days, false)
+    error_message = "retention_days must be null or a whole number of days, at least 1."
+  }
+}
+
+variable "object_lock_days" {
+  description = "S3 Object Lock (governance mode) default retention in days for every new object; null: no Object Lock. Enabling it on an existing bucket replaces the bucket."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.object_lock_days == null || try(var.object_lock_days >= 1 && var.object_lock_days <= 36500 && floor(var.object_lock_days) == var.object_lock_days, false)
+    error_message = "object_lock_days must be null or a whole number of days from 1 to 36500."
   }
 }
 

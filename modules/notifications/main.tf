@@ -30,6 +30,33 @@ data "aws_iam_policy_document" "topic" {
     }
   }
 
+  # A message here says what sg-guardian did ("reverted ..."): nobody else may send one, whatever
+  # their own IAM policy allows. Service principals carry no aws:PrincipalArn; they are exempt here
+  # only when listed, and then allowed below only for the given source ARNs.
+  statement {
+    sid       = "DenyOtherPublishers"
+    effect    = "Deny"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.this[0].arn]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "ArnNotEquals"
+      variable = "aws:PrincipalArn"
+      values   = var.publisher_arns
+    }
+    dynamic "condition" {
+      for_each = length(var.publisher_services) > 0 ? [1] : []
+      content {
+        test     = "StringNotEquals"
+        variable = "aws:PrincipalServiceName"
+        values   = [for s in var.publisher_services : s.service]
+      }
+    }
+  }
+
   statement {
     sid       = "PublishersOfThisAccount"
     actions   = ["sns:Publish"]
@@ -39,7 +66,32 @@ data "aws_iam_policy_document" "topic" {
       identifiers = var.publisher_arns
     }
   }
+
+  dynamic "statement" {
+    for_each = var.publisher_services
+    content {
+      sid       = statement.value.sid
+      actions   = ["sns:Publish"]
+      resources = [aws_sns_topic.this[0].arn]
+      principals {
+        type        = "Service"
+        identifiers = [statement.value.service]
+      }
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [data.aws_caller_identity.current.account_id]
+      }
+      condition {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = statement.value.source_arns
+      }
+    }
+  }
 }
+
+data "aws_caller_identity" "current" {}
 
 resource "aws_sns_topic_policy" "this" {
   count  = var.topic_arn == null && length(var.publisher_arns) > 0 ? 1 : 0

@@ -30,9 +30,29 @@ variable "kms_key_arn" {
 }
 
 variable "publisher_arns" {
-  description = "IAM principals allowed to publish to the created topic (the function's role)."
+  description = "IAM principals (exact role or user ARNs) allowed to publish to the created topic: the function's role and any listed; every other principal is denied."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = alltrue([for a in var.publisher_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$", a))])
+    error_message = "publisher_arns must be exact IAM role or user ARNs (no wildcards: they go into a topic policy's Principal)."
+  }
+}
+
+variable "publisher_services" {
+  description = "Service principals allowed to publish, each only for its source ARNs in this account, e.g. { sid = \"CloudWatchAlarms\", service = \"cloudwatch.amazonaws.com\", source_arns = [\"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:sg-guardian-*\"] }."
+  type = list(object({
+    sid         = string
+    service     = string
+    source_arns = list(string)
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for s in var.publisher_services : endswith(s.service, ".amazonaws.com") && length(s.source_arns) > 0 && can(regex("^[A-Za-z0-9]+$", s.sid))])
+    error_message = "Each publisher_services entry needs an alphanumeric sid, a service principal (*.amazonaws.com) and at least one source ARN."
+  }
 }
 
 variable "subscriptions" {

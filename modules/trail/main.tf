@@ -12,11 +12,12 @@ module "bucket" {
   source = "../log-bucket"
 
   # Bucket names are lower case; bucket_prefix stops at 37 characters (the name is at most 37).
-  name_prefix    = "${trim(substr(replace(lower(var.name), "_", "-"), 0, 36), "-.")}-"
-  kms_key_arn    = var.kms_key_arn
-  retention_days = var.log_retention_days
-  force_destroy  = var.force_destroy
-  tags           = var.tags
+  name_prefix      = "${trim(substr(replace(lower(var.name), "_", "-"), 0, 36), "-.")}-"
+  kms_key_arn      = var.kms_key_arn
+  retention_days   = var.log_retention_days
+  object_lock_days = var.object_lock_days
+  force_destroy    = var.force_destroy
+  tags             = var.tags
 
   # CloudTrail writes with its service principal, only for this trail.
   service_statements = [
@@ -28,17 +29,28 @@ module "bucket" {
 resource "aws_cloudwatch_log_group" "this" {
   count             = var.cloudwatch_logs_enabled ? 1 : 0
   name              = "/aws/cloudtrail/${var.name}"
-  retention_in_days = var.log_retention_days
+  retention_in_days = coalesce(var.log_retention_days, 0) # null: never expire
   kms_key_id        = var.kms_key_arn
   tags              = var.tags
 }
 
+# CloudTrail may assume the log-delivery role only for this trail of this account (confused deputy).
 data "aws_iam_policy_document" "assume" {
   statement {
     actions = ["sts:AssumeRole"]
     principals {
       type        = "Service"
       identifiers = ["cloudtrail.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [local.trail_arn]
     }
   }
 }

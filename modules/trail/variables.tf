@@ -26,13 +26,24 @@ variable "cloudwatch_logs_enabled" {
 }
 
 variable "log_retention_days" {
-  description = "Days to keep logs in S3 (and CloudWatch Logs when enabled)."
+  description = "Days to keep the audit logs in S3 (and CloudWatch Logs when enabled); null keeps them forever."
   type        = number
   default     = 365
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ..., 365, ..., 3653)."
+    condition     = var.log_retention_days == null || contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be null or a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ..., 365, ..., 3653)."
+  }
+}
+
+variable "object_lock_days" {
+  description = "S3 Object Lock in governance mode for this many days on every log object (no deletion or overwrite before, except with s3:BypassGovernanceRetention); null: no lock."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.object_lock_days == null || try(var.object_lock_days >= 1 && floor(var.object_lock_days) == var.object_lock_days, false)
+    error_message = "object_lock_days must be null or a whole number of days, at least 1."
   }
 }
 

@@ -138,6 +138,7 @@ describe('examples/cloudflare-security-groups with terraform against the emulato
         securityGroups: { groupIds: { aws: [], cloudflare: [] }, tagKey: 'sg-guardian:feed', ports: [443], rulesPerGroupQuota: 60 },
       },
       maxShrinkPercent: 30,
+      minPrefixLength: { ipv4: 8, ipv6: 16 },
     });
     expect(parsed.feeds.cloudflare.enabled).toBe(true);
 
@@ -219,7 +220,7 @@ describe('Cloudflare feed into security groups (examples/cloudflare-security-gro
   it('past the rules quota the set is spread over the shard group, deterministically and within the quota', async () => {
     // 35 IPv4 ranges on ports 80 and 443 = 70 IPv4 rules: more than one group's quota. The quota is
     // 40 here because moto counts IPv4 and IPv6 rules together against its 60 (AWS: separately).
-    const v4 = [...CF_V4.trim().split('\n'), ...Array.from({ length: 20 }, (_, i) => `100.${64 + i}.0.0/16`)];
+    const v4 = [...CF_V4.trim().split('\n'), ...Array.from({ length: 20 }, (_, i) => `45.${64 + i}.0.0/16`)]; // public: a feed of CGNAT ranges is refused
     server.set('/ips-v4', v4.join('\n'));
     const config = JSON.parse(env.SG_GUARDIAN_CONFIG!) as { feeds: { targets: { securityGroups: { ports: number[]; rulesPerGroupQuota: number } } } };
     config.feeds.targets.securityGroups.ports = [80, 443];

@@ -23,6 +23,7 @@ import { CreateTopicCommand, DeleteTopicCommand, ListSubscriptionsByTopicCommand
 import { GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { one, stateResources } from '../support/hardening.js';
 import { drain, emulator, notification, queue, uniqueName } from '../support/aws.js';
 import { workspace } from '../support/terraform.js';
 import { deployedEnvironment, invokeBundle } from '../support/bundle.js';
@@ -178,6 +179,7 @@ describe('examples/cloudfront-prefix-list with terraform against the emulator', 
         securityGroups: { groupIds: { aws: [], cloudflare: [] }, tagKey: 'sg-guardian:feed', ports: [443], rulesPerGroupQuota: 60 },
       },
       maxShrinkPercent: 30,
+      minPrefixLength: { ipv4: 8, ipv6: 16 },
     });
     expect(parsed.feeds.targets.prefixLists.aws).toEqual({ ipv4: ids.ipv4, ipv6: ids.ipv6 });
 
@@ -190,6 +192,24 @@ describe('examples/cloudfront-prefix-list with terraform against the emulator', 
     expect(statements.get('FeedTaggedGroupRules')!.Condition).toEqual({ StringEqualsIgnoreCase: { 'aws:ResourceTag/sg-guardian:feed': 'aws' } });
     expect(statements.has('FeedListedGroupRules')).toBe(false);
     expectFeedLeastPrivilege(statements);
+  });
+
+  it('alarms when the aws feed has not reached its targets for 3 days (feedInSync, missing data breaching)', async () => {
+    const resources = await stateResources(ws);
+    const stale = one(resources, 'module.alarms[0].aws_cloudwatch_metric_alarm.feed_stale["aws"]').values;
+    expect(stale).toMatchObject({
+      alarm_name: `${name}-feed-aws-stale`,
+      namespace: 'sg-guardian',
+      metric_name: 'feedInSync',
+      dimensions: { service: name, feed: 'aws' },
+      statistic: 'Maximum',
+      period: 86400,
+      evaluation_periods: 3,
+      threshold: 1,
+      comparison_operator: 'LessThanThreshold',
+      treat_missing_data: 'breaching',
+    });
+    expect(resources.filter((r) => r.address.includes('feed_stale')).map((r) => r.address)).toEqual(['module.sg_guardian.module.alarms[0].aws_cloudwatch_metric_alarm.feed_stale["aws"]']);
   });
 
   it('converges, and stays converged after the function filled and tagged the lists', async () => {
@@ -253,14 +273,14 @@ describe('CloudFront feed into prefix lists (examples/cloudfront-prefix-list)', 
       const i = doc.prefixes.findIndex((p) => p.service === 'CLOUDFRONT_ORIGIN_FACING');
       withdrawn = doc.prefixes[i]!.ip_prefix;
       doc.prefixes.splice(i, 1);
-      doc.prefixes.push({ ip_prefix: '192.0.2.0/24', service: 'CLOUDFRONT_ORIGIN_FACING', region: 'GLOBAL' }, { ip_prefix: '198.51.100.0/24', service: 'CLOUDFRONT', region: 'GLOBAL' });
+      doc.prefixes.push({ ip_prefix: '44.200.0.0/24', service: 'CLOUDFRONT_ORIGIN_FACING', region: 'GLOBAL' }, { ip_prefix: '44.201.0.0/24', service: 'CLOUDFRONT', region: 'GLOBAL' });
       doc.syncToken = '1720494189';
     });
     const before = await entries(v4);
     const run = await invokeBundle(notice, env);
     expect(run.ok, run.error ?? run.logs).toBe(true);
     expect(kinds(run).filter((k) => k.startsWith('modify'))).toEqual(['modify-prefix-list:done']);
-    expect(await entries(v4)).toEqual(sorted([...before.filter((c) => c !== withdrawn), '192.0.2.0/24']));
+    expect(await entries(v4)).toEqual(sorted([...before.filter((c) => c !== withdrawn), '44.200.0.0/24']));
     const n = notification((await inbox())[0]!);
     expect(n.subject).toContain('+1 -1');
     expect(n.message).toContain(`- ${withdrawn}`);
@@ -279,6 +299,28 @@ describe('CloudFront feed into prefix lists (examples/cloudfront-prefix-list)', 
     const n = notification((await inbox())[0]!);
     expect(n.attributes).toMatchObject({ kind: 'feed', feed: 'aws', severity: 'high' });
     expect(n.message).toMatch(/md5/);
+  });
+
+  it('a verified file holding 0.0.0.0/0 (implausible) changes nothing and notifies once, high', async () => {
+    const before = await entries(v4);
+    const listVersion = await version(v4);
+    await inbox(0); // whatever earlier tests left: this test counts its own notifications
+    const notice = publishAws((doc) => {
+      doc.prefixes.push({ ip_prefix: '0.0.0.0/0', service: 'CLOUDFRONT_ORIGIN_FACING', region: 'GLOBAL' });
+      doc.syncToken = '1720550000';
+    });
+    const run = await invokeBundle(notice, env);
+    expect(run.ok, run.error).toBe(true);
+    expect(mutating(run)).toEqual([]);
+    expect(kinds(run)).toEqual(['notify:done']);
+    expect(await entries(v4)).toEqual(before);
+    expect(await version(v4)).toBe(listVersion);
+    const got = await inbox(0);
+    expect(got).toHaveLength(1);
+    const n = notification(got[0]!);
+    expect(n.attributes).toMatchObject({ kind: 'feed', feed: 'aws', action: 'rejected', severity: 'high' });
+    expect(n.subject).toContain('implausible range 0.0.0.0/0');
+    expect(n.message).toContain('0.0.0.0/0 is a default route');
   });
 
   it('a verified file that shrinks the set by more than 30% applies nothing and notifies', async () => {

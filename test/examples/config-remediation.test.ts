@@ -32,6 +32,7 @@ import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, PublishComm
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { configService, drain, ec2, emulator, events, notification, queue, sns, sqs, uniqueName } from '../support/aws.js';
 import { deployedEnvironment, invokeBundle } from '../support/bundle.js';
+import { plannedAddresses } from '../support/hardening.js';
 import { repoRoot, withoutEmulatorGaps, workspace } from '../support/terraform.js';
 import { parseSettings } from '../../lambda-src/policy/settings.js';
 
@@ -80,7 +81,7 @@ const lap = (what: string) => console.log(`[config-remediation] ${what}: ${((Dat
 beforeAll(async () => {
   const box = await queue(sqs(), uniqueName('sgg-wo-inbox'));
   inboxUrl = box.url;
-  vars = { name, remediation_enabled: false, notifications_subscriptions: [{ protocol: 'sqs', endpoint: box.arn }] };
+  vars = { name, remediation_configuration_managed: false, notifications_subscriptions: [{ protocol: 'sqs', endpoint: box.arn }] };
 });
 
 afterAll(async () => {
@@ -241,6 +242,14 @@ describe('examples/config-remediation with terraform against the emulator', () =
     expect(params.map((p) => p.name).sort()).toEqual(['AutomationAssumeRole', 'Message', 'TopicArn']);
     expect(params.find((p) => p.name === 'Message')).toMatchObject({ resource_value: 'RESOURCE_ID' });
     lap('plan with remediation');
+  });
+
+  it('plans no remediation topic, role or subscription with world_open_remediation_enabled = false', async () => {
+    const planned = await plannedAddresses(ws, ['-var', `name=${name}`, '-var', 'remediation_enabled=false']);
+    expect(planned.filter((a) => /remediation/.test(a))).toEqual([]);
+    // The rest of world-open stays: the rule, the compliance events and the function.
+    expect(planned).toContain('module.sg_guardian.module.world_open[0].aws_config_config_rule.this');
+    expect(planned).toContain('module.sg_guardian.module.world_open[0].aws_cloudwatch_event_rule.compliance[0]');
   });
 
   it('applies (without the remediation configuration)', async () => {

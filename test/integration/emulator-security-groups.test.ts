@@ -105,3 +105,42 @@ describe('security groups on the emulator', () => {
     expect(out.detail).toMatch(/InvalidGroup\.NotFound/);
   });
 });
+
+// moto raises InvalidPermission.NotFound where AWS (default VPCs) answers success with
+// UnknownIpPermissions, so the condition is injected by SDK middleware: the revoke call is answered
+// "Return true, UnknownIpPermissions = what was asked" without reaching the emulator, and the
+// adapter's verifying describe runs against the real emulator state.
+describe('revoke answered with UnknownIpPermissions (injected by SDK middleware)', () => {
+  const injected = () => {
+    const c = ec2();
+    c.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'RevokeSecurityGroupIngressCommand') {
+          const input = args.input as { IpPermissions?: unknown[] };
+          return { output: { $metadata: {}, Return: true, UnknownIpPermissions: input.IpPermissions ?? [] }, response: {} } as never;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'injectUnknownIpPermissions' },
+    );
+    return c;
+  };
+  const perm = { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+
+  it('the rule is still there: failed, not reverted, naming the rule', async () => {
+    const created = await client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [perm] }));
+    const ruleId = created.SecurityGroupRules![0]!.SecurityGroupRuleId!;
+    const outcome = await runEc2Action(injected(), { type: 'revoke-ingress', groupId, permissions: [perm], reason: 'test' });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.detail).toContain('UnknownIpPermissions (tcp 8080 0.0.0.0/0)');
+    expect(outcome.detail).toContain(`still there (${ruleId})`);
+    expect((await rulesOf(groupId)).some((r) => r.SecurityGroupRuleId === ruleId)).toBe(true);
+    // Clean up through the real client: the same action now revokes.
+    expect((await runEc2Action(client, { type: 'revoke-ingress', groupId, permissions: [perm], reason: 'cleanup' })).status).toBe('done');
+  });
+
+  it('the rule is already gone (a replay): already, not reverted', async () => {
+    const outcome = await runEc2Action(injected(), { type: 'revoke-ingress', groupId, permissions: [perm], reason: 'test' });
+    expect(outcome.status).toBe('already');
+  });
+});

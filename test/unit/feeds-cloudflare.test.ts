@@ -87,6 +87,10 @@ describe('parseCloudflareApi', () => {
 describe('rangesFromCloudflare (sg-guardian ranges cloudflare)', () => {
   it('takes the text lists or the API body; no syncToken', () => {
     expect(rangesFromCloudflare({ v4Text: text(V4_TEXT), v6Text: text(V6_TEXT) })).toEqual({ ipv4: SORTED_V4, ipv6: SORTED_V6 });
-    expect(rangesFromCloudflare({ json: text(API_CHINA_COLOS) })).toEqual({ ipv4: ['199.27.128.0/21'], ipv6: ['ffff:ffff::/32'] });
+  });
+
+  it('refuses the cloudflare-go fixture: its ffff:ffff::/32 is multicast (feeds/plausibility.ts)', () => {
+    expect(parseCloudflareApi(text(API_CHINA_COLOS))).toMatchObject({ ipv4: ['199.27.128.0/21'], ipv6: ['ffff:ffff::/32'] });
+    expect(() => rangesFromCloudflare({ json: text(API_CHINA_COLOS) })).toThrow('cloudflare feed: refused, the Lambda would apply nothing: ffff:ffff::/32 is inside ff00::/8, multicast (RFC 4291)');
   });
 });

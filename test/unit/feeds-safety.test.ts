@@ -14,9 +14,9 @@ const IP_RANGES_2024 = 'ip-ranges_2024-07-09_syncToken1720490589_md5-7d512815_ma
 
 const settings = FeedSettingsSchema.parse({});
 
-/** n distinct /24s in 100.64.0.0/10, and m distinct /48s. */
+/** n distinct public /24s in 52.0.0.0/8, and m distinct /48s in 2600:9000::/28 (plausible: feeds/plausibility.ts). */
 function feed(v4: number, v6: number, syncToken?: string): FeedSet {
-  const cidrs = [...Array.from({ length: v4 }, (_, i) => `100.${64 + (i >> 8)}.${i & 255}.0/24`), ...Array.from({ length: v6 }, (_, i) => `2001:db8:${i.toString(16)}::/48`)];
+  const cidrs = [...Array.from({ length: v4 }, (_, i) => `52.${i >> 8}.${i & 255}.0/24`), ...Array.from({ length: v6 }, (_, i) => `2600:9000:${i.toString(16)}::/48`)];
   return makeFeedSet('aws', cidrs, syncToken === undefined ? {} : { syncToken });
 }
 

@@ -19,6 +19,7 @@ describe('FeedSettingsSchema', () => {
           rulesPerGroupQuota: 60,
         },
       },
+      minPrefixLength: { ipv4: 8, ipv6: 16 },
       maxShrinkPercent: 30,
     });
   });
