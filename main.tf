@@ -13,7 +13,7 @@ locals {
 
   # The settings document the Lambda validates at start (lambda-src/policy/settings.ts).
   config = {
-    dryRun        = var.dry_run
+    dryRun        = { drift = var.dry_run.drift_guard, worldOpen = var.dry_run.world_open, feeds = var.dry_run.feeds }
     notifications = { topicArn = module.notifications.topic_arn }
     feeds         = local.feeds_config
     worldOpen     = local.world_open_config
@@ -176,6 +176,7 @@ module "trail" {
   kms_key_arn             = local.kms_key_arn
   enable_logging          = var.trail_enable_logging
   cloudwatch_logs_enabled = var.trail_cloudwatch_logs_enabled
+  force_destroy           = var.force_destroy_buckets
   log_retention_days      = var.audit_log_retention_days
   object_lock_days        = var.audit_object_lock_days
   tags                    = local.tags
@@ -234,11 +235,13 @@ resource "aws_sqs_queue_policy" "dead_letters" {
 # ---- CDN allow-lists (feeds): CloudFront via AmazonIpSpaceChanged, Cloudflare on the schedule ----
 locals {
   feed_names = [for feed, on in { aws = var.enable_cloudfront_feed, cloudflare = var.enable_cloudflare_feed } : feed if on]
+  # Each feed chooses its own mode: adding one feed never changes the other's targets.
+  feed_modes = { aws = var.cloudfront_feed_mode, cloudflare = var.cloudflare_feed_mode }
 
   # Prefix-list mode: per enabled feed, the families to create and their sizes (known at plan time).
   feed_prefix_list_sizes = {
     for feed in ["aws", "cloudflare"] : feed => {
-      for family, n in var.feed_prefix_list_max_entries[feed] : family => n if var.feed_prefix_lists && contains(local.feed_names, feed) && n > 0
+      for family, n in var.feed_prefix_list_max_entries[feed] : family => n if local.feed_modes[feed] == "prefix-lists" && contains(local.feed_names, feed) && n > 0
     }
   }
   feed_prefix_list_arns = flatten([for feed, sizes in local.feed_prefix_list_sizes : [for family in keys(sizes) : module.feed_prefix_lists[feed].arns[family]]])
@@ -411,6 +414,7 @@ module "world_open" {
   function_name                     = module.function.function_name
   dead_letter_queue_arn             = module.function.dead_letter_queue_arn
   create_config_recorder            = var.create_config_recorder
+  force_destroy                     = var.force_destroy_buckets
   recorder_bucket_retention_days    = var.audit_log_retention_days
   recorder_bucket_object_lock_days  = var.audit_object_lock_days
   remediation_enabled               = var.world_open_remediation_enabled

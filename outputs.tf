@@ -41,6 +41,11 @@ output "drift_rule_arn" {
     condition     = !var.enable_drift_guard || (var.drift_guard_all_groups ? length(var.drift_guarded_group_ids) == 0 && var.drift_guard_tag == null : length(var.drift_guarded_group_ids) > 0 || var.drift_guard_tag != null)
     error_message = "The drift guard needs a scope: set drift_guarded_group_ids and/or drift_guard_tag, or drift_guard_all_groups = true (alone), or enable_drift_guard = false."
   }
+
+  precondition {
+    condition     = var.enable_drift_guard || !(length(var.drift_guarded_group_ids) > 0 || var.drift_guard_tag != null || var.drift_guard_all_groups)
+    error_message = "drift_guarded_group_ids / drift_guard_tag / drift_guard_all_groups are set, but the drift guard is off (enable_drift_guard defaults to false): set enable_drift_guard = true."
+  }
 }
 
 output "drift_event_pattern" {
@@ -70,8 +75,13 @@ output "cloudfront_prefix_list_ids" {
   value       = try(module.feed_prefix_lists["aws"].ids, { ipv4 = null, ipv6 = null })
 
   precondition {
-    condition     = !(var.enable_cloudfront_feed && var.feed_prefix_lists) || var.feed_prefix_list_max_entries.aws.ipv4 + var.feed_prefix_list_max_entries.aws.ipv6 > 0
-    error_message = "feed_prefix_list_max_entries.aws sizes both families 0, so prefix-list mode would create no CloudFront list: give one a size, or set feed_prefix_lists = false."
+    condition     = !(var.enable_cloudfront_feed && var.cloudfront_feed_mode == "prefix-lists") || var.feed_prefix_list_max_entries.aws.ipv4 + var.feed_prefix_list_max_entries.aws.ipv6 > 0
+    error_message = "The CloudFront feed has no target: cloudfront_feed_mode = \"prefix-lists\" but feed_prefix_list_max_entries.aws sizes both families 0. Give one a size, or set cloudfront_feed_mode = \"security-groups\"."
+  }
+
+  precondition {
+    condition     = var.enable_cloudfront_feed || length(var.feed_security_group_ids.aws) == 0
+    error_message = "feed_security_group_ids.aws lists groups, but the CloudFront feed is off: set enable_cloudfront_feed = true, or remove them."
   }
 }
 
@@ -80,8 +90,13 @@ output "cloudflare_prefix_list_ids" {
   value       = try(module.feed_prefix_lists["cloudflare"].ids, { ipv4 = null, ipv6 = null })
 
   precondition {
-    condition     = !(var.enable_cloudflare_feed && var.feed_prefix_lists) || var.feed_prefix_list_max_entries.cloudflare.ipv4 + var.feed_prefix_list_max_entries.cloudflare.ipv6 > 0
-    error_message = "feed_prefix_list_max_entries.cloudflare sizes both families 0, so prefix-list mode would create no Cloudflare list: give one a size, or set feed_prefix_lists = false."
+    condition     = !(var.enable_cloudflare_feed && var.cloudflare_feed_mode == "prefix-lists") || var.feed_prefix_list_max_entries.cloudflare.ipv4 + var.feed_prefix_list_max_entries.cloudflare.ipv6 > 0
+    error_message = "The Cloudflare feed has no target: cloudflare_feed_mode = \"prefix-lists\" but feed_prefix_list_max_entries.cloudflare sizes both families 0. Give one a size, or set cloudflare_feed_mode = \"security-groups\"."
+  }
+
+  precondition {
+    condition     = var.enable_cloudflare_feed || length(var.feed_security_group_ids.cloudflare) == 0
+    error_message = "feed_security_group_ids.cloudflare lists groups, but the Cloudflare feed is off: set enable_cloudflare_feed = true, or remove them."
   }
 }
 
@@ -138,7 +153,7 @@ output "state_table_arn" {
 
 output "settings" {
   description = "The settings document the function runs with (SG_GUARDIAN_CONFIG): pass it to `sg-guardian explain --config` and `sg-guardian state`."
-  value       = jsonencode(local.config)
+  value       = try(jsonencode(local.config), null)
 }
 
 output "alarm_arns" {

@@ -10,9 +10,14 @@ variable "name" {
 }
 
 variable "dry_run" {
-  description = "Decide and notify (\"would revert\"), but change nothing. Use it for a first week in production."
-  type        = bool
-  default     = false
+  description = "Per capability: decide and notify (\"would revert\", \"would replace\", \"would apply\"), but change nothing, e.g. { drift_guard = true, world_open = true } for a first week while the feeds apply. Each key defaults to false."
+  type = object({
+    drift_guard = optional(bool, false)
+    world_open  = optional(bool, false)
+    feeds       = optional(bool, false)
+  })
+  default  = {}
+  nullable = false
 }
 
 variable "kms_key_arn" {
@@ -38,14 +43,15 @@ variable "notifications_topic_arn" {
 }
 
 variable "notifications_subscriptions" {
-  description = "Subscriptions to the notification topic, e.g. [{ protocol = \"email\", endpoint = \"secops@example.com\" }]. Optional raw_message_delivery and filter_policy (JSON on kind/action/severity/group_id)."
+  description = "Subscriptions to the notification topic, e.g. [{ protocol = \"email\", endpoint = \"secops@example.com\" }] (an e-mail subscription stays pending until its recipient confirms). Optional raw_message_delivery and filter_policy (JSON on kind/action/severity/group_id)."
   type = list(object({
     protocol             = string
     endpoint             = string
     raw_message_delivery = optional(bool, false)
     filter_policy        = optional(string)
   }))
-  default = []
+  default  = []
+  nullable = false
 
   validation {
     condition     = alltrue([for x in var.notifications_subscriptions : contains(["email", "email-json", "https", "sqs", "lambda", "sms", "application", "firehose"], x.protocol)])
@@ -56,12 +62,26 @@ variable "notifications_subscriptions" {
     condition     = alltrue([for x in var.notifications_subscriptions : x.filter_policy == null || can(jsondecode(x.filter_policy))])
     error_message = "notifications_subscriptions filter_policy must be a JSON document."
   }
+
+  validation {
+    condition     = alltrue([for s in var.notifications_subscriptions : trimspace(s.endpoint) != ""])
+    error_message = "notifications_subscriptions: an endpoint is empty; give each subscription its address (e-mail, URL or ARN), or remove it."
+  }
+
+  validation {
+    condition = alltrue([for s in var.notifications_subscriptions : (
+      !contains(["email", "email-json"], s.protocol) || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", s.endpoint))) && (
+      !contains(["sqs", "lambda", "firehose", "application"], s.protocol) || startswith(s.endpoint, "arn:")) && (
+      s.protocol != "https" || startswith(s.endpoint, "https://")
+    )])
+    error_message = "notifications_subscriptions: an endpoint does not fit its protocol (email: an address like secops@example.com; sqs, lambda, firehose, application: an ARN; https: an https:// URL)."
+  }
 }
 
 variable "enable_drift_guard" {
-  description = "Revert unauthorized security-group rule changes (CloudTrail → EventBridge → Lambda)."
+  description = "Revert unauthorized security-group rule changes (CloudTrail → EventBridge → Lambda). Needs a scope: drift_guarded_group_ids, drift_guard_tag or drift_guard_all_groups."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "drift_guarded_group_ids" {
@@ -229,6 +249,13 @@ variable "lambda_reserved_concurrency" {
   }
 }
 
+variable "force_destroy_buckets" {
+  description = "Let terraform destroy delete the created trail and Config buckets with the logs in them (uninstall). Leave false in production: the logs are your audit trail."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "state_table_deletion_protection" {
   description = "Deletion protection on the desired-state DynamoDB table (baselines, feed records, event ledger). Turn it off before a destroy."
   type        = bool
@@ -292,9 +319,15 @@ variable "cloudfront_feed_services" {
   type        = list(string)
   default     = ["CLOUDFRONT_ORIGIN_FACING"]
 
+  # The service names ip-ranges.json publishes (2024-07); lambda-src/feeds/aws-ip-ranges.ts KNOWN_AWS_SERVICES is the same list.
   validation {
-    condition     = length(var.cloudfront_feed_services) > 0 && alltrue([for s in var.cloudfront_feed_services : can(regex("^[A-Z0-9_]+$", s))])
-    error_message = "cloudfront_feed_services must hold at least one ip-ranges.json service name in capitals, e.g. CLOUDFRONT_ORIGIN_FACING."
+    condition = length(var.cloudfront_feed_services) > 0 && alltrue([for s in var.cloudfront_feed_services : contains([
+      "AMAZON", "AMAZON_APPFLOW", "AMAZON_CONNECT", "API_GATEWAY", "CHIME_MEETINGS", "CHIME_VOICECONNECTOR", "CLOUD9", "CLOUDFRONT",
+      "CLOUDFRONT_ORIGIN_FACING", "CODEBUILD", "DYNAMODB", "EBS", "EC2", "EC2_INSTANCE_CONNECT", "GLOBALACCELERATOR", "IVS_REALTIME",
+      "KINESIS_VIDEO_STREAMS", "MEDIA_PACKAGE_V2", "ROUTE53", "ROUTE53_HEALTHCHECKS", "ROUTE53_HEALTHCHECKS_PUBLISHING", "ROUTE53_RESOLVER", "S3",
+      "WORKSPACES_GATEWAYS",
+    ], s)])
+    error_message = "cloudfront_feed_services must hold at least one service name exactly as ip-ranges.json spells it: CLOUDFRONT_ORIGIN_FACING (the default) or CLOUDFRONT for CloudFront; also AMAZON, API_GATEWAY, EC2, S3, ROUTE53_HEALTHCHECKS, GLOBALACCELERATOR, ... (see variables.tf)."
   }
 }
 
@@ -387,10 +420,28 @@ variable "cloudflare_api_url" {
   }
 }
 
-variable "feed_prefix_lists" {
-  description = "Prefix-list mode: create customer-managed prefix lists (IPv4, IPv6) for each enabled feed, for your security groups to reference; the function keeps their entries exact."
-  type        = bool
-  default     = true
+variable "cloudfront_feed_mode" {
+  description = "Where the CloudFront feed goes: \"prefix-lists\" (the module creates an IPv4 and an IPv6 list, cloudfront_prefix_list_ids, for your rules to reference) or \"security-groups\" (rules kept in the groups of feed_security_group_ids.aws and those tagged feed_tag_key = aws). Tagged groups receive the feed in either mode."
+  type        = string
+  default     = "prefix-lists"
+  nullable    = false
+
+  validation {
+    condition     = contains(["prefix-lists", "security-groups"], var.cloudfront_feed_mode)
+    error_message = "cloudfront_feed_mode must be \"prefix-lists\" or \"security-groups\"."
+  }
+}
+
+variable "cloudflare_feed_mode" {
+  description = "Where the Cloudflare feed goes: \"prefix-lists\" (the module creates an IPv4 and an IPv6 list, cloudflare_prefix_list_ids) or \"security-groups\" (rules kept in the groups of feed_security_group_ids.cloudflare and those tagged feed_tag_key = cloudflare). Tagged groups receive the feed in either mode."
+  type        = string
+  default     = "prefix-lists"
+  nullable    = false
+
+  validation {
+    condition     = contains(["prefix-lists", "security-groups"], var.cloudflare_feed_mode)
+    error_message = "cloudflare_feed_mode must be \"prefix-lists\" or \"security-groups\"."
+  }
 }
 
 variable "feed_prefix_list_max_entries" {

@@ -18,7 +18,7 @@ module "sg_guardian" {
   enable_cloudflare_feed = true
   cloudflare_ipv4_url    = var.cloudflare_ipv4_url
   cloudflare_ipv6_url    = var.cloudflare_ipv6_url
-  feed_prefix_lists      = false
+  cloudflare_feed_mode   = "security-groups"
   feed_ports             = var.ports
 
   notifications_subscriptions = var.notifications_subscriptions

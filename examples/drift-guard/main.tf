@@ -11,6 +11,7 @@ module "sg_guardian" {
   state_table_deletion_protection = false
   name                            = var.name
 
+  enable_drift_guard           = true
   drift_guard_tag              = { key = "sg-guardian:guard", value = "true" }
   drift_allowed_principal_arns = var.allowed_principal_arns
 

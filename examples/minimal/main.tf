@@ -10,7 +10,8 @@ module "sg_guardian" {
   # Examples are applied and destroyed by the tests; keep the default (true) in production.
   state_table_deletion_protection = false
   name                            = var.name
-  dry_run                         = true
+  enable_drift_guard              = true
+  dry_run                         = { drift_guard = true }
   drift_guard_tag                 = { key = "sg-guardian:guard", value = "true" }
 
   notifications_subscriptions = var.notify_email == null ? [] : [{ protocol = "email", endpoint = var.notify_email }]

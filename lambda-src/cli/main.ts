@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { clip, escapeControl } from '../core/excerpt.js';
 import { DecodeError } from '../core/model.js';
 import { decodeEvent } from '../events/decode.js';
+import { SECURITY_GROUP_RULE_CALLS } from '../events/cloudtrail.js';
 import { type Settings, parseSettings } from '../policy/settings.js';
 import type { Action } from '../core/model.js';
 import type { GuardEvent } from '../events/guard-event.js';
@@ -24,7 +25,7 @@ export interface Io {
 export class UsageError extends Error {}
 
 const USAGE = `usage:
-  sg-guardian explain <event.json> [--config settings.json] [--group-file describe-security-groups.json] [--baseline baseline.json]
+  sg-guardian explain <event.json | cloudtrail-log.json> [--config settings.json] [--group-file describe-security-groups.json] [--baseline baseline.json]
   sg-guardian state show|accept|release --group <sg-id> [--config settings.json]
   sg-guardian ranges aws --file <ip-ranges.json> [--expect-md5 <md5>] [--service S]... [--region R]...
   sg-guardian ranges cloudflare (--v4 <file> --v6 <file> | --json <file>)
@@ -103,10 +104,51 @@ function explain(args: string[]) {
   const { positional, options } = parseArgs(args, ['config', 'group-file', 'baseline']);
   if (positional.length !== 1) throw new UsageError('explain takes exactly one event file');
   const settings = settingsFrom(options);
-  const event = decodeEvent(readJsonFile(positional[0]!, 'event'));
+  const raw = readJsonFile(positional[0]!, 'event');
   const groupFile = options['group-file']?.[0];
   const baselineFile = options.baseline?.[0];
+  const records = logFileRecords(raw);
+  if (records) return explainLogFile(records, settings, groupFile, baselineFile);
+  const event = decodeEvent(raw);
   return { kind: event.kind, event: summary(event), actions: planWithoutAws(event, settings, groupFile, baselineFile) };
+}
+
+/** A CloudTrail log file ({"Records": [...]}, or a bare array) of more than one record; undefined otherwise. */
+function logFileRecords(raw: unknown): unknown[] | undefined {
+  const records = Array.isArray(raw) ? raw : typeof raw === 'object' && raw !== null && Array.isArray((raw as { Records?: unknown }).Records) ? (raw as { Records: unknown[] }).Records : undefined;
+  if (!records || records.length < 2) return undefined;
+  return records.every((r) => typeof r === 'object' && r !== null && 'eventName' in r && 'eventSource' in r) ? records : undefined;
+}
+
+/**
+ * A whole log file: one plan per security-group rule call (as the Lambda would get each, one event
+ * per invocation), every other record listed as ignored. A malformed security-group record exits 2
+ * naming Records[i].
+ */
+function explainLogFile(records: unknown[], settings: Settings, groupFile: string | undefined, baselineFile: string | undefined) {
+  const plans: { record: number; kind: string; event: Record<string, unknown>; actions: Action[] }[] = [];
+  const ignored: { record: number; eventName: string; reason: string }[] = [];
+  const events: GuardEvent[] = [];
+  records.forEach((r, i) => {
+    const { eventName, eventSource } = r as { eventName?: unknown; eventSource?: unknown };
+    if (eventSource !== 'ec2.amazonaws.com' || typeof eventName !== 'string' || SECURITY_GROUP_RULE_CALLS[eventName] === undefined) {
+      ignored.push({ record: i, eventName: String(eventName), reason: 'not a security-group rule call' });
+      return;
+    }
+    let event: GuardEvent;
+    try {
+      event = decodeEvent(r);
+    } catch (err) {
+      if (err instanceof DecodeError) throw new DecodeError(err.message, `Records[${i}]`);
+      throw err;
+    }
+    events.push(event);
+    plans.push({ record: i, kind: event.kind, event: summary(event), actions: [] });
+  });
+  const groups = [...new Set(plans.map((p) => p.event.groupId).filter((g): g is string => typeof g === 'string'))];
+  if (baselineFile && groups.length > 1) throw new UsageError(`--baseline holds one group's rules, but the log file changes ${groups.length} groups (${groups.join(', ')}): explain one group's records at a time`);
+  plans.forEach((p, k) => (p.actions = planWithoutAws(events[k]!, settings, groupFile, baselineFile)));
+  return { kind: 'cloudtrail-log', records: records.length, plans, ignored };
 }
 
 /** The same planners as the Lambda, with no observed state except what --group-file and --baseline supply. */
@@ -151,6 +193,7 @@ function ranges(args: string[]) {
   if (source === 'aws') {
     const { positional, options } = parseArgs(rest, ['file', 'expect-md5', 'service', 'region', ...FLOOR_FLAGS]);
     if (positional.length || !options.file) throw new UsageError('ranges aws needs --file <ip-ranges.json>');
+    // An unknown --service (a typo) is refused by the selection, naming it: never an empty list and exit 0.
     return rangesFromAwsFile(readBytes(options.file[0]!, 'ip-ranges file'), {
       ...(options['expect-md5'] ? { expectMd5: options['expect-md5'][0]! } : {}),
       ...(options.service ? { services: options.service } : {}),

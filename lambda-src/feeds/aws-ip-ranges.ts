@@ -11,6 +11,18 @@ import type { PrefixFloors } from './plausibility.js';
 export const AWS_IP_RANGES_URL = 'https://ip-ranges.amazonaws.com/ip-ranges.json';
 export const DEFAULT_AWS_SERVICES = ['CLOUDFRONT_ORIGIN_FACING'] as const;
 
+/**
+ * The service names ip-ranges.json publishes (2024-07). The Terraform variable
+ * cloudfront_feed_services is validated against the same list (test/unit/defaults-shared.test.ts
+ * keeps them equal); at run time the file itself is the authority (selectAwsRanges).
+ */
+export const KNOWN_AWS_SERVICES = [
+  'AMAZON', 'AMAZON_APPFLOW', 'AMAZON_CONNECT', 'API_GATEWAY', 'CHIME_MEETINGS', 'CHIME_VOICECONNECTOR', 'CLOUD9', 'CLOUDFRONT',
+  'CLOUDFRONT_ORIGIN_FACING', 'CODEBUILD', 'DYNAMODB', 'EBS', 'EC2', 'EC2_INSTANCE_CONNECT', 'GLOBALACCELERATOR', 'IVS_REALTIME',
+  'KINESIS_VIDEO_STREAMS', 'MEDIA_PACKAGE_V2', 'ROUTE53', 'ROUTE53_HEALTHCHECKS', 'ROUTE53_HEALTHCHECKS_PUBLISHING', 'ROUTE53_RESOLVER', 'S3',
+  'WORKSPACES_GATEWAYS',
+] as const;
+
 // network_border_group arrived in 2020; older files (and mirrors of them) lack it.
 const Ipv4EntrySchema = z.object({
   ip_prefix: z.string(),
@@ -99,6 +111,12 @@ export function parseAwsIpRanges(bytes: Uint8Array | string, opts: { expectMd5?:
  */
 export function selectAwsRanges(doc: AwsIpRangesDoc, selection: AwsSelection = { services: DEFAULT_AWS_SERVICES }): FeedSet {
   const services = new Set(selection.services);
+  // A service the file does not name is a typo (CLOUDFRONT_ORIGIN_FACNG), not "no ranges": an empty
+  // selection would pass silently (the CLI) or empty a target (the Lambda, where the feed is refused).
+  const published = new Set([...doc.prefixes, ...doc.ipv6Prefixes].map((e) => e.service));
+  const unknown = [...services].filter((s) => !published.has(s));
+  if (unknown.length)
+    throw new DecodeError(`${unknown.map((s) => JSON.stringify(s)).join(', ')} is not a service of this ip-ranges.json (it has ${[...published].sort().join(', ')})`, 'services');
   const regions = selection.regions?.length ? new Set(selection.regions) : undefined;
   const borderGroups = selection.networkBorderGroups?.length ? new Set(selection.networkBorderGroups) : undefined;
   const wanted = (e: { service: string; region: string; networkBorderGroup?: string }): boolean =>

@@ -24,6 +24,17 @@ export function withOutcomes(n: Notify, results: ActionResult[]): Notify {
   };
 }
 
+/** Dry run: the planned changes were not made, so the notification must not read as if they were. */
+export function asRehearsal(n: Notify, skipped: number): Notify {
+  const subject = `DRY RUN (nothing changed): ${n.subject}`;
+  return {
+    ...n,
+    subject: subject.length > 100 ? subject.slice(0, 99) + '…' : subject,
+    message: `DRY RUN: ${skipped} planned change(s) were NOT made; this is what sg-guardian would have done.\n\n${n.message}`,
+    attributes: { ...n.attributes, dry_run: 'true' },
+  };
+}
+
 export function describe(a: Action): string {
   switch (a.type) {
     case 'revoke-ingress':

@@ -187,9 +187,9 @@ function planGroupFix(group: ObservedGroup, violations: Violation[], settings: S
     region: trigger.region,
     authorizedTcpPorts: wo.authorizedTcpPorts,
     authorizedUdpPorts: wo.authorizedUdpPorts,
-    dryRun: settings.dryRun,
+    dryRun: settings.dryRun.worldOpen,
   });
-  if (settings.dryRun) return { authorize: [], revoke: [], notify };
+  if (settings.dryRun.worldOpen) return { authorize: [], revoke: [], notify };
 
   const authorize: Action[] = [];
   if (permissions.size > 0) {

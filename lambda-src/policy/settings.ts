@@ -9,10 +9,28 @@ import { FeedSettingsSchema } from './feed-settings.js';
 import { StateSettingsSchema } from './state-settings.js';
 import { WorldOpenSettingsSchema } from './world-open-settings.js';
 
+/** The capabilities, as named in the settings (and in `dryRun`). */
+export type Capability = 'drift' | 'worldOpen' | 'feeds';
+
+// One switch per capability, so the drift guard and world-open can rehearse while the feeds apply.
+// A bare boolean is refused (it used to silence the feeds too): say so instead of "expected object".
+const DryRunSchema = z
+  .object(
+    { drift: z.boolean().default(false), worldOpen: z.boolean().default(false), feeds: z.boolean().default(false) },
+    {
+      error: (issue) =>
+        typeof issue.input === 'boolean'
+          ? 'is per capability: { "drift": bool, "worldOpen": bool, "feeds": bool } (Terraform: dry_run = { drift_guard = true, world_open = true, feeds = false })'
+          : undefined,
+    },
+  )
+  .strict()
+  .prefault({});
+
 export const SettingsSchema = z
   .object({
-    /** Decide and notify, but make no mutating EC2 call. */
-    dryRun: z.boolean().default(false),
+    /** Per capability: decide and notify ("would revert"), but make no mutating call and move no baseline. */
+    dryRun: DryRunSchema,
     /** The Lambda's own role ARN: always allowed, so nothing it does can trigger itself. */
     selfRoleArn: z.string().optional(),
     notifications: z

@@ -2,7 +2,11 @@
 // values (port specs as the managed Config rule takes them, CIDRs), which the policy reuses.
 import * as z from 'zod';
 
-export const DEFAULT_WORLD_OPEN_CONFIG_RULE = 'sg-guardian-vpc-sg-open-only-to-authorized-ports';
+/** The module's default `name` (variables.tf); the CLI without --config assumes a default deployment. */
+export const DEFAULT_DEPLOYMENT_NAME = 'sg-guardian';
+/** The module names the Config rule "<name>-sg-open-only-to-authorized-ports" (main.tf); test/unit/defaults-shared.test.ts keeps both in step. */
+export const WORLD_OPEN_CONFIG_RULE_SUFFIX = '-sg-open-only-to-authorized-ports';
+export const DEFAULT_WORLD_OPEN_CONFIG_RULE = `${DEFAULT_DEPLOYMENT_NAME}${WORLD_OPEN_CONFIG_RULE_SUFFIX}`;
 
 export interface PortRange {
   from: number;

@@ -98,7 +98,7 @@ export function reconcileDriftEvent(input: DriftInput): DriftPlan {
     : input.assumeBaselineFromEvent
       ? undefined
       : newRecord(observed, event, baseline, `enrolment (first seen through ${event.eventName} ${event.eventId})`, now);
-  const actions = [...(settings.dryRun ? [] : undo.mutations), notice(input, groupId, undo)];
+  const actions = [...(settings.dryRun.drift ? [] : undo.mutations), notice(input, groupId, undo)];
   return { actions, ...(next ? { record: next } : {}) };
 }
 
@@ -385,7 +385,7 @@ function contentWithId(r: SecurityGroupRule): BaselineRule {
 
 function notice(input: DriftInput, groupId: string | undefined, undo: Undo): Action {
   const incomplete = undo.problems.length > 0;
-  const outcome: DriftOutcome = input.settings.dryRun
+  const outcome: DriftOutcome = input.settings.dryRun.drift
     ? undo.mutations.length || incomplete ? 'would-revert' : 'nothing-to-undo'
     : incomplete ? 'revert-incomplete' : undo.mutations.length ? 'reverted' : 'nothing-to-undo';
   const severity: Severity = incomplete ? 'high' : 'medium';

@@ -49,7 +49,7 @@ export function reconcileGroupSweep(input: SweepInput): SweepPlan {
   const changed = JSON.stringify(seen) !== JSON.stringify(record.unexplained);
   const next = changed ? { ...record, unexplained: seen } : undefined;
   if (due.length === 0) return { actions: [], ...(next ? { record: next } : {}) };
-  return { actions: [...(settings.dryRun ? [] : mutations(group.groupId, due)), notice(input, due)], record: { ...record, unexplained: seen } };
+  return { actions: [...(settings.dryRun.drift ? [] : mutations(group.groupId, due)), notice(input, due)], record: { ...record, unexplained: seen } };
 }
 
 function diff(group: ObservedGroup, record: GroupRecord, settings: Settings): Difference[] {
@@ -92,8 +92,8 @@ function notice(input: SweepInput, due: Difference[]): Action {
         ? `re-add ${describeContent(d.rule)} (approved, but missing)`
         : `restore the approved description on ${d.ruleId}: ${describeContent(d.rule)}`,
   );
-  const verb = settings.dryRun ? 'would reconcile' : 'reconciled';
-  const subject = fitSubject(`${settings.dryRun ? 'Would reconcile' : 'Reconciled'} ${group.groupId}: ${due.length} change(s) no event explained`);
+  const verb = settings.dryRun.drift ? 'would reconcile' : 'reconciled';
+  const subject = fitSubject(`${settings.dryRun.drift ? 'Would reconcile' : 'Reconciled'} ${group.groupId}: ${due.length} change(s) no event explained`);
   const message = [
     `sg-guardian ${verb} ${group.groupId}${group.groupName ? ` (${group.groupName})` : ''} with its approved baseline.`,
     `No CloudTrail event explained these differences within ${settings.state.graceSeconds} s (a missed or undelivered event), so the actor is unknown:`,
@@ -106,7 +106,7 @@ function notice(input: SweepInput, due: Difference[]): Action {
     subject,
     message,
     severity: 'high',
-    attributes: { kind: 'drift', action: settings.dryRun ? 'would-reconcile' : 'missed-event', severity: 'high', group_id: group.groupId },
+    attributes: { kind: 'drift', action: settings.dryRun.drift ? 'would-reconcile' : 'missed-event', severity: 'high', group_id: group.groupId },
     reason: `tell the operators: ${subject}`,
   };
 }
@@ -126,7 +126,7 @@ export function enrolmentNotice(records: GroupRecord[], settings: Settings): Act
     subject,
     message,
     severity: 'info',
-    attributes: { kind: 'drift', action: settings.dryRun ? 'would-enrol' : 'enrolled', severity: 'info' },
+    attributes: { kind: 'drift', action: settings.dryRun.drift ? 'would-enrol' : 'enrolled', severity: 'info' },
     reason: `tell the operators: ${subject}`,
   };
 }

@@ -39,7 +39,7 @@ export async function planDriftEvent(event: CloudTrailEvent, settings: Settings,
   for (let attempt = 1; ; attempt++) {
     const [record, observed] = await Promise.all([deps.state.getGroup(ref), describeGroup(deps.ec2, groupId)]);
     const plan = reconcileDriftEvent({ event, settings, observed, record, now: deps.now() });
-    if (!plan.record || settings.dryRun) return plan.actions;
+    if (!plan.record || settings.dryRun.drift) return plan.actions;
     try {
       await deps.state.putGroup(plan.record, record?.version);
       return plan.actions;

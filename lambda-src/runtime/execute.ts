@@ -1,15 +1,18 @@
 // The imperative shell's last step: run the planned actions in order, mutations first, then the
-// notifications (amended with the outcomes). Dry run skips every mutation, whatever the plan says.
+// notifications (amended with the outcomes). The caller runs one capability's actions per call;
+// `dryRun` (that capability's switch) skips every mutation, whatever the plan says, and a
+// notification that would claim them says it was a rehearsal.
 import type { Action } from '../core/model.js';
 import { type Ec2, type Ec2Action, runEc2Action } from '../aws/ec2.js';
 import { type Sns, publish } from '../aws/sns.js';
-import { type ActionResult, withOutcomes } from '../notify/outcomes.js';
+import { type ActionResult, asRehearsal, withOutcomes } from '../notify/outcomes.js';
 import { type ReplacementFailure, markReplacementFailures } from '../notify/remediation.js';
 
 export interface ExecuteDeps {
   ec2: Ec2;
   sns: Sns;
   topicArn?: string;
+  /** This capability is in dry run (settings.dryRun.drift / worldOpen / feeds). */
   dryRun: boolean;
   /** The event ledger already tells a replay from a retry: notify even when every action was already done. */
   ledgered?: boolean;
@@ -47,7 +50,9 @@ export async function execute(actions: Action[], deps: ExecuteDeps): Promise<Act
       results.push({ action, status: 'skipped', detail: 'nothing changed: every action was already done (replayed event)' });
       continue;
     }
-    const n = withOutcomes(markReplacementFailures(action, replacementFailures(results)), results);
+    const rehearsed = results.filter((r) => r.status === 'skipped' && r.detail === 'dry run');
+    const outcome = withOutcomes(markReplacementFailures(action, replacementFailures(results)), results);
+    const n = rehearsed.length ? asRehearsal(outcome, rehearsed.length) : outcome;
     if (!deps.topicArn) {
       deps.log('notification (no topic configured)', { subject: n.subject, attributes: n.attributes });
       results.push({ action: n, status: 'skipped', detail: 'no topic configured' });

@@ -7,7 +7,7 @@ import { decodeEvent } from '../events/decode.js';
 import type { CloudTrailEvent, GuardEvent } from '../events/guard-event.js';
 import { SECURITY_GROUP_RULE_CALLS } from '../events/cloudtrail.js';
 import { isOwnRole } from '../policy/principals.js';
-import type { Settings } from '../policy/settings.js';
+import type { Capability, Settings } from '../policy/settings.js';
 import type { Ec2 } from '../aws/ec2.js';
 import type { Fetcher } from '../aws/http.js';
 import type { Sns } from '../aws/sns.js';
@@ -45,9 +45,14 @@ export async function runEvent(raw: unknown, settings: Settings, deps: RunDeps):
   if (foreign) return { kind: event.kind, actions: [{ type: 'ignore', reason: foreign }], results: [{ action: { type: 'ignore', reason: foreign }, status: 'skipped', detail: foreign }], feeds: [] };
   if (event.kind === 'cloudtrail' && needsLedger(event, settings)) return runLedgered(event, settings, { ...deps, now });
 
-  const actions = await plan(event, settings, { ...deps, now });
-  const results = await execute(actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun: settings.dryRun, log: deps.log });
-  return { kind: event.kind, actions, results, feeds: feedsSynced(event, settings) };
+  // Each capability's actions run as one batch, in or out of dry run by its own switch (settings.dryRun).
+  const batches = await plan(event, settings, { ...deps, now });
+  const results: ActionResult[] = [];
+  for (const batch of batches) {
+    const dryRun = batch.capability !== undefined && settings.dryRun[batch.capability];
+    results.push(...(await execute(batch.actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun, log: deps.log })));
+  }
+  return { kind: event.kind, actions: batches.flatMap((b) => b.actions), results, feeds: feedsSynced(event, settings) };
 }
 
 /** Which enabled feeds an event syncs: the notice the AWS feed, the schedule and sync-feeds invocations theirs. */
@@ -65,6 +70,12 @@ export function feedsSynced(event: GuardEvent, settings: Settings): FeedName[] {
   }
 }
 
+/** The actions of one capability (undefined: nothing to mutate, e.g. "nothing is enabled"). */
+interface Batch {
+  capability: Capability | undefined;
+  actions: Action[];
+}
+
 /** A guarded rule change: acted on and notified once per event ID, however often it is delivered. */
 async function runLedgered(event: CloudTrailEvent, settings: Settings, deps: RunDeps & { now: () => Date }): Promise<RunResult> {
   const id = ledgerId(event);
@@ -78,7 +89,7 @@ async function runLedgered(event: CloudTrailEvent, settings: Settings, deps: Run
   let actions: Action[];
   try {
     actions = await planDriftEvent(event, settings, { ec2: deps.ec2, state: deps.state, now: deps.now });
-    results = await execute(actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun: settings.dryRun, ledgered: true, log: deps.log });
+    results = await execute(actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun: settings.dryRun.drift, ledgered: true, log: deps.log });
   } catch (err) {
     await deps.state.releaseEvent(id);
     throw err;
@@ -100,16 +111,16 @@ function provenanceProblem(event: CloudTrailEvent, home: RunDeps['home']): strin
   return undefined;
 }
 
-async function plan(event: GuardEvent, settings: Settings, deps: RunDeps & { now: () => Date }): Promise<Action[]> {
+async function plan(event: GuardEvent, settings: Settings, deps: RunDeps & { now: () => Date }): Promise<Batch[]> {
   switch (event.kind) {
     case 'cloudtrail':
-      return planDriftEvent(event, settings, { ec2: deps.ec2, state: deps.state, now: deps.now });
+      return [{ capability: 'drift', actions: await planDriftEvent(event, settings, { ec2: deps.ec2, state: deps.state, now: deps.now }) }];
     case 'ip-space-changed':
-      return planFeedSync('aws', settings, { fetch: deps.fetch, reads: feedReads(deps.ec2) }, event);
+      return [{ capability: 'feeds', actions: await planFeedSync('aws', settings, { fetch: deps.fetch, reads: feedReads(deps.ec2) }, event) }];
     case 'config-remediation':
     case 'config-compliance':
     case 'config-item':
-      return planWorldOpenEvent(event, settings, deps);
+      return [{ capability: 'worldOpen', actions: await planWorldOpenEvent(event, settings, deps) }];
     case 'schedule':
       return planPeriodic(settings, deps, scheduledFeeds(settings), true);
     case 'invoke':
@@ -127,13 +138,15 @@ function scheduledFeeds(settings: Settings): FeedName[] {
   return feeds;
 }
 
-async function planPeriodic(settings: Settings, deps: RunDeps & { now: () => Date }, feeds: readonly FeedName[], sweep: boolean): Promise<Action[]> {
-  const actions: Action[] = [];
+async function planPeriodic(settings: Settings, deps: RunDeps & { now: () => Date }, feeds: readonly FeedName[], sweep: boolean): Promise<Batch[]> {
+  const batches: Batch[] = [];
   const reads = feedReads(deps.ec2);
-  for (const feed of feeds) actions.push(...(await planFeedSync(feed, settings, { fetch: deps.fetch, reads })));
+  const feedActions: Action[] = [];
+  for (const feed of feeds) feedActions.push(...(await planFeedSync(feed, settings, { fetch: deps.fetch, reads })));
+  if (feedActions.length) batches.push({ capability: 'feeds', actions: feedActions });
   // The drift sweep first: world-open then sees each guarded group's baseline as just reconciled.
-  if (sweep && settings.drift.enabled) actions.push(...(await planDriftSweep(settings, deps)));
-  if (sweep && settings.worldOpen.sweep) actions.push(...(await planWorldOpenSweep(settings, deps)));
-  if (actions.length === 0) actions.push({ type: 'ignore', reason: 'nothing periodic is enabled (no feed, no drift guard, worldOpen.sweep off)' });
-  return actions;
+  if (sweep && settings.drift.enabled) batches.push({ capability: 'drift', actions: await planDriftSweep(settings, deps) });
+  if (sweep && settings.worldOpen.sweep) batches.push({ capability: 'worldOpen', actions: await planWorldOpenSweep(settings, deps) });
+  if (batches.length === 0) batches.push({ capability: undefined, actions: [{ type: 'ignore', reason: 'nothing periodic is enabled (no feed, no drift guard, worldOpen.sweep off)' }] });
+  return batches;
 }

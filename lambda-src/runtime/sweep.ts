@@ -26,7 +26,7 @@ export async function planDriftSweep(settings: Settings, deps: SweepDeps): Promi
   for (const group of groups) {
     const record = byId.get(group.groupId);
     const plan = reconcileGroupSweep({ group, record, accountId, region, settings, now: deps.now() });
-    if (plan.record && !settings.dryRun) {
+    if (plan.record && !settings.dryRun.drift) {
       try {
         await deps.state.putGroup(plan.record, record?.version);
       } catch (err) {

@@ -53,7 +53,7 @@ async function recordOf(deps: WorldOpenDeps, accountId: string | undefined, regi
 
 /** The approved world-open rules are about to be replaced: the baseline holds the replacements instead. */
 async function followReplacement(group: ObservedGroup, record: GroupRecord, settings: Settings, deps: WorldOpenDeps): Promise<void> {
-  if (settings.dryRun || outOfScopeReason(group, settings.worldOpen) || settings.worldOpen.excludedGroupIds.includes(group.groupId)) return;
+  if (settings.dryRun.worldOpen || outOfScopeReason(group, settings.worldOpen) || settings.worldOpen.excludedGroupIds.includes(group.groupId)) return;
   const { approved } = splitByBaseline(findViolations(group, settings.worldOpen), record.baseline);
   if (approved.length === 0) return;
   const next = withBaseline(record, baselineAfterReplacement(record.baseline, approved, settings.worldOpen), 'world-open remediation', deps.now());

@@ -387,13 +387,13 @@ describe('examples/config-remediation with terraform against the emulator', () =
     });
     // No egress rights: the drift guard is off and the remediation only touches ingress.
     expect(statements(fnPolicy).flatMap((s) => list(s.Action)).filter((a) => a.includes('Egress'))).toEqual([]);
-    const remediationPolicy = statements(policyOf('module.sg_guardian.module.world_open[0].aws_iam_role_policy.remediation'));
+    const remediationPolicy = statements(policyOf('module.sg_guardian.module.world_open[0].aws_iam_role_policy.remediation[0]'));
     expect(remediationPolicy.map((s) => [list(s.Action).sort(), list(s.Resource)])).toEqual([
       [['sns:Publish'], [topicArn]],
       [['kms:Decrypt', 'kms:GenerateDataKey'], [outputs.kms_key_arn]],
     ]);
     expect(remediationPolicy[1]?.Condition).toEqual({ StringEquals: { 'kms:ViaService': `sns.${region}.amazonaws.com` } });
-    const trust = statements(String(resources.find((r) => r.address === 'module.sg_guardian.module.world_open[0].aws_iam_role.remediation')?.values.assume_role_policy));
+    const trust = statements(String(resources.find((r) => r.address === 'module.sg_guardian.module.world_open[0].aws_iam_role.remediation[0]')?.values.assume_role_policy));
     expect(trust).toEqual([expect.objectContaining({ Principal: { Service: 'ssm.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': account } } })]);
   });
 });

@@ -365,7 +365,7 @@ describe('attacks on a guarded, enrolled group (issue #9), through the deployed 
     const opened = await client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: gid, IpPermissions: [perm(22, '0.0.0.0/0')] }));
     const compliance = {
       version: '0', id: randomUUID(), 'detail-type': 'Config Rules Compliance Change', source: 'aws.config', account: emulator().accountId, time: new Date().toISOString(), region: emulator().region, resources: [],
-      detail: { resourceId: gid, resourceType: 'AWS::EC2::SecurityGroup', awsRegion: emulator().region, awsAccountId: emulator().accountId, configRuleName: 'sg-guardian-vpc-sg-open-only-to-authorized-ports', messageType: 'ComplianceChangeNotification', newEvaluationResult: { complianceType: 'NON_COMPLIANT' } },
+      detail: { resourceId: gid, resourceType: 'AWS::EC2::SecurityGroup', awsRegion: emulator().region, awsAccountId: emulator().accountId, configRuleName: 'sg-guardian-sg-open-only-to-authorized-ports', messageType: 'ComplianceChangeNotification', newEvaluationResult: { complianceType: 'NON_COMPLIANT' } },
     };
     const fix = await invokeBundle(compliance, both);
     expect(fix.ok, fix.error ?? fix.logs).toBe(true);

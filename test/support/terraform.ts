@@ -49,14 +49,20 @@ export interface Workspace {
   cleanup: () => void;
 }
 
-/** Copies examples/<name> (and the module it uses) into a temp dir wired to the emulator. */
-export function workspace(example: string, endpoint: string): Workspace {
+/**
+ * Copies examples/<name> (and the module it uses) into a temp dir wired to the emulator; with
+ * `files`, the root is those files instead (e.g. the README's blocks), under examples/<name>.
+ */
+export function workspace(example: string, endpoint: string, files?: Record<string, string>): Workspace {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `sgg-tf-${example}-`));
   for (const f of fs.readdirSync(repoRoot)) if (f.endsWith('.tf')) fs.copyFileSync(path.join(repoRoot, f), path.join(tmp, f));
   fs.cpSync(path.join(repoRoot, 'modules'), path.join(tmp, 'modules'), { recursive: true, filter: (s) => !s.includes('.build') });
   fs.cpSync(path.join(repoRoot, 'dist'), path.join(tmp, 'dist'), { recursive: true });
   const dir = path.join(tmp, 'examples', example);
-  fs.cpSync(path.join(repoRoot, 'examples', example), dir, { recursive: true, filter: (s) => !s.includes('.terraform') && !s.endsWith('.tfstate') });
+  if (files) {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  } else fs.cpSync(path.join(repoRoot, 'examples', example), dir, { recursive: true, filter: (s) => !s.includes('.terraform') && !s.endsWith('.tfstate') });
   fs.writeFileSync(path.join(dir, 'emulator_override.tf'), providerOverride(dir, endpoint));
 
   const env = { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };

@@ -277,14 +277,14 @@ describe('planDrift: who and what is guarded', () => {
   });
 
   it('dry run: no mutation, one notice saying it would revert', () => {
-    const actions = planDrift(event(), { settings: settings({ dryRun: true }) });
+    const actions = planDrift(event(), { settings: settings({ dryRun: { drift: true } }) });
     expect(types(actions)).toEqual(['notify']);
     expect(notifyOf(actions)).toMatchObject({ attributes: { action: 'would-revert' }, subject: expect.stringMatching(/^Would revert AuthorizeSecurityGroupIngress/) as string });
     expect(notifyOf(actions).message).toMatch(/would revert .* No change was made/);
   });
 
   it('dry run of an incomplete revert keeps the high severity', () => {
-    const actions = planDrift(event({ eventName: 'RevokeSecurityGroupIngress', permissions: [], requestRuleIds: ['sgr-0aa'] }), { settings: settings({ dryRun: true }) });
+    const actions = planDrift(event({ eventName: 'RevokeSecurityGroupIngress', permissions: [], requestRuleIds: ['sgr-0aa'] }), { settings: settings({ dryRun: { drift: true } }) });
     expect(notifyOf(actions)).toMatchObject({ severity: 'high', attributes: { action: 'would-revert' } });
   });
 

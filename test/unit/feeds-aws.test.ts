@@ -103,8 +103,8 @@ describe('selectAwsRanges on the 2024 file', () => {
     expect(selectAwsRanges(doc).ipv4.slice(0, 3)).toEqual(['3.29.57.0/26', '3.172.0.0/18', '13.124.199.0/24']);
   });
 
-  it('selects nothing for an unknown service name (left to the safety check to refuse)', () => {
-    expect(selectAwsRanges(doc, { services: ['CLOUDFRONT_ORIGIN'] })).toMatchObject({ ipv4: [], ipv6: [] });
+  it('refuses a service name the file does not publish (a typo), naming it, instead of selecting nothing', () => {
+    expect(() => selectAwsRanges(doc, { services: ['CLOUDFRONT_ORIGIN_FACNG'] })).toThrow(/^services: "CLOUDFRONT_ORIGIN_FACNG" is not a service of this ip-ranges.json \(it has AMAZON, .*CLOUDFRONT_ORIGIN_FACING/);
   });
 });
 

@@ -46,7 +46,7 @@ const REFUSED_SEEDS = ['sns-AmazonIpSpaceChanged-message-payload-only_awsdocs.js
 const SETTINGS = [
   parseSettings('{}'),
   parseSettings(JSON.stringify({ drift: { allowedPrincipalArns: ['arn:aws:iam::*:role/ci-*', 'arn:*:*:*:*:*:*:x?y'], guardTag: { key: 'guard', value: 'true' } } })),
-  parseSettings(JSON.stringify({ dryRun: true, drift: { guardEgress: false } })),
+  parseSettings(JSON.stringify({ dryRun: { drift: true, worldOpen: true, feeds: true }, drift: { guardEgress: false } })),
 ];
 
 const PORTED = new Set(['tcp', 'udp', '6', '17']);

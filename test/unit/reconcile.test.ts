@@ -85,7 +85,7 @@ describe('reconcileDriftEvent: (baseline, observed, event) -> actions', () => {
   });
 
   it('dry run plans no mutation and writes no baseline change that is not already true', () => {
-    const plan = reconcileDriftEvent({ event: authorizeSsh, settings: settings({ dryRun: true }), observed: group(LEGIT, SSH), record: record(LEGIT), now: NOW });
+    const plan = reconcileDriftEvent({ event: authorizeSsh, settings: settings({ dryRun: { drift: true } }), observed: group(LEGIT, SSH), record: record(LEGIT), now: NOW });
     expect(shape(plan.actions)).toEqual(['notify:would-revert']);
   });
 });

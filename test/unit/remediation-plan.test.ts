@@ -8,11 +8,11 @@ import { type NotifyAction, markReplacementFailures } from '../../lambda-src/not
 import { planRemediation, planRemediationIntent, planSweep } from '../../lambda-src/plan/remediation.js';
 import { parseSettings } from '../../lambda-src/policy/settings.js';
 
-const RULE_NAME = 'sg-guardian-vpc-sg-open-only-to-authorized-ports';
+const RULE_NAME = 'sg-guardian-sg-open-only-to-authorized-ports';
 const GROUP = 'sg-0123456789abcdef0';
 
 function settings(worldOpen: Record<string, unknown> = {}, dryRun = false) {
-  return parseSettings(JSON.stringify({ dryRun, worldOpen }));
+  return parseSettings(JSON.stringify({ dryRun: { worldOpen: dryRun }, worldOpen }));
 }
 const REPLACING = { replacementCidrsIpv4: ['10.0.0.0/8', '192.168.0.0/16'], replacementCidrsIpv6: ['2001:db8::/32'] };
 

@@ -104,7 +104,7 @@ describe('WorldOpenSettingsSchema', () => {
     expect(parseSettings('{}').worldOpen).toEqual({
       enabled: true,
       sweep: true,
-      configRuleName: 'sg-guardian-vpc-sg-open-only-to-authorized-ports',
+      configRuleName: 'sg-guardian-sg-open-only-to-authorized-ports',
       authorizedTcpPorts: ['443'],
       authorizedUdpPorts: [],
       replacementCidrsIpv4: [],
