@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import {
   AuthorizeSecurityGroupIngressCommand,
+  RevokeSecurityGroupIngressCommand,
   CreateManagedPrefixListCommand,
   CreateSecurityGroupCommand,
   CreateVpcCommand,
@@ -14,6 +15,7 @@ import {
   EC2Client,
   GetManagedPrefixListEntriesCommand,
 } from '@aws-sdk/client-ec2';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { emulatorEnv, startEmulator } from './emulator.mjs';
@@ -68,8 +70,13 @@ try {
   const plV4 = await prefixList('IPv4', 55);
   const plV6 = await prefixList('IPv6', 20);
 
+  // The desired-state table the module creates (modules/state-table): baselines, feed records, ledger.
+  const tableName = 'sg-guardian-state';
+  await new DynamoDBClient(cfg).send(new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
+
   // The Lambda's settings, as Terraform would write them (SG_GUARDIAN_CONFIG).
   const settings = {
+    state: { tableName },
     notifications: { topicArn },
     selfRoleArn: `arn:aws:iam::${emu.accountId}:role/sg-guardian`,
     drift: { guardTag: { key: 'sg-guardian:guard', value: 'true' }, allowedPrincipalArns: [`arn:aws:iam::${emu.accountId}:role/ci-deployer`] },
@@ -105,6 +112,7 @@ try {
   const ruleId = made.SecurityGroupRules[0].SecurityGroupRuleId;
   // Point the real event at the emulator's group and rule (the rest — actor, IP, agent — is as recorded).
   event.account = emu.accountId;
+  Object.assign(event.detail, { recipientAccountId: emu.accountId, awsRegion: emu.region });
   event.detail.requestParameters.groupId = groupId;
   Object.assign(event.detail.responseElements.securityGroupRuleSet.items[0], { groupId, securityGroupRuleId: ruleId, groupOwnerId: emu.accountId });
   say(`\nEventBridge delivers the CloudTrail event ${event.detail.eventID} (actor ${event.detail.userIdentity.arn}) to the bundled Lambda...`);
@@ -118,6 +126,41 @@ try {
   const again = await handler(event);
   for (const r of again.results) say(`  [${r.status}] ${r.action.type} ${r.detail ?? ''}`);
 
+  await printInbox(sqs, queueUrl);
+
+  // ---- Scene 1b: an attack on the guard itself ------------------------------------------------
+  say('\n=== Attack: an intruder opens tcp 22 to the world and closes it a second later; the two events arrive in reverse order ===');
+  say('(a guard that undoes events one by one would "undo" the revoke by re-opening port 22 under its own role)');
+  const intruder = `arn:aws:sts::${emu.accountId}:assumed-role/contractor/mallory`;
+  const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+  const opened = await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }));
+  await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }));
+  const trail = (eventName, requestParameters, responseElements) => ({
+    ...event,
+    id: `demo-${eventName}`,
+    detail: {
+      ...event.detail,
+      eventName,
+      eventID: `demo-${eventName}-${Date.now()}`,
+      userIdentity: { type: 'AssumedRole', arn: intruder, accountId: emu.accountId, sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${emu.accountId}:role/contractor` } } },
+      sourceIPAddress: '203.0.113.66',
+      userAgent: 'aws-cli/2.15.0',
+      requestParameters,
+      responseElements,
+    },
+  });
+  const ctSsh = { items: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] } }] };
+  say('\nthe Revoke event arrives first:');
+  await report(await handler(trail('RevokeSecurityGroupIngress', { groupId, ipPermissions: ctSsh }, { _return: true })));
+  say('\nthen the Authorize event:');
+  const sshRule = opened.SecurityGroupRules[0];
+  await report(
+    await handler(
+      trail('AuthorizeSecurityGroupIngress', { groupId, ipPermissions: ctSsh }, { _return: true, securityGroupRuleSet: { items: [{ groupId, groupOwnerId: emu.accountId, securityGroupRuleId: sshRule.SecurityGroupRuleId, isEgress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' }] } }),
+    ),
+  );
+  say(`\nrules on ${groupId} now (port 22 stays closed: it is not in the group's approved baseline):`);
+  for (const r of await rulesOf(groupId)) say(`  ${rule(r)}`);
   await printInbox(sqs, queueUrl);
 
   // ---- Scene 2: world-open remediation -------------------------------------------------------
@@ -152,7 +195,7 @@ try {
   const origin = doc.prefixes.filter((p) => p.service === 'CLOUDFRONT_ORIGIN_FACING');
   const withdrawn = origin[0].ip_prefix;
   doc.prefixes = doc.prefixes.filter((p) => p !== origin[0]);
-  doc.prefixes.push({ ip_prefix: '192.0.2.0/24', region: 'GLOBAL', service: 'CLOUDFRONT_ORIGIN_FACING', network_border_group: 'GLOBAL' });
+  doc.prefixes.push({ ip_prefix: '44.200.0.0/24', region: 'GLOBAL', service: 'CLOUDFRONT_ORIGIN_FACING', network_border_group: 'GLOBAL' });
   doc.syncToken = String(Number(doc.syncToken) + 3600);
   const next = Buffer.from(JSON.stringify(doc, null, 2));
   published.set('/ip-ranges.json', next);
@@ -161,7 +204,7 @@ try {
   notice.Records[0].Sns.Message = JSON.stringify(message);
   await report(await handler(notice));
   const now = await entries(plV4);
-  say(`${plV4}: ${withdrawn} ${now.includes(withdrawn) ? 'still there' : 'removed'}, 192.0.2.0/24 ${now.includes('192.0.2.0/24') ? 'added' : 'missing'} (${now.length} entries)`);
+  say(`${plV4}: ${withdrawn} ${now.includes(withdrawn) ? 'still there' : 'removed'}, 44.200.0.0/24 ${now.includes('44.200.0.0/24') ? 'added' : 'missing'} (${now.length} entries)`);
   say('\nthe same notice again (most notices do not touch CloudFront): no EC2 write at all');
   await report(await handler(notice));
   await printInbox(sqs, queueUrl);
