@@ -15,7 +15,7 @@ import type { ActionResult } from '../notify/outcomes.js';
 import type { FeedName } from '../feeds/feed-set.js';
 import { execute } from './execute.js';
 import { EventBusyError, ledgerId, planDriftEvent } from './drift.js';
-import { feedReads, planFeedSync } from './feeds.js';
+import { type FeedDeps, type FeedReads, feedReads, planFeedSync } from './feeds.js';
 import { planDriftSweep } from './sweep.js';
 import { planWorldOpenEvent, planWorldOpenSweep } from './world-open.js';
 
@@ -46,7 +46,7 @@ export async function runEvent(raw: unknown, settings: Settings, deps: RunDeps):
   if (event.kind === 'cloudtrail' && needsLedger(event, settings)) return runLedgered(event, settings, { ...deps, now });
 
   const actions = await plan(event, settings, { ...deps, now });
-  const results = await execute(actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun: settings.dryRun, log: deps.log });
+  const results = await execute(actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun: settings.dryRun, state: deps.state, now, log: deps.log });
   return { kind: event.kind, actions, results, feeds: feedsSynced(event, settings) };
 }
 
@@ -105,7 +105,7 @@ async function plan(event: GuardEvent, settings: Settings, deps: RunDeps & { now
     case 'cloudtrail':
       return planDriftEvent(event, settings, { ec2: deps.ec2, state: deps.state, now: deps.now });
     case 'ip-space-changed':
-      return planFeedSync('aws', settings, { fetch: deps.fetch, reads: feedReads(deps.ec2) }, event);
+      return planFeedSync('aws', settings, feedDeps(deps, feedReads(deps.ec2)), event);
     case 'config-remediation':
     case 'config-compliance':
     case 'config-item':
@@ -119,6 +119,10 @@ async function plan(event: GuardEvent, settings: Settings, deps: RunDeps & { now
   }
 }
 
+function feedDeps(deps: RunDeps, reads: FeedReads): FeedDeps {
+  return { fetch: deps.fetch, reads, state: deps.state, ...(deps.home ? { home: deps.home } : {}) };
+}
+
 /** The schedule syncs Cloudflare, re-checks the AWS feed (a missed notice), and sweeps. */
 function scheduledFeeds(settings: Settings): FeedName[] {
   const feeds: FeedName[] = [];
@@ -130,7 +134,7 @@ function scheduledFeeds(settings: Settings): FeedName[] {
 async function planPeriodic(settings: Settings, deps: RunDeps & { now: () => Date }, feeds: readonly FeedName[], sweep: boolean): Promise<Action[]> {
   const actions: Action[] = [];
   const reads = feedReads(deps.ec2);
-  for (const feed of feeds) actions.push(...(await planFeedSync(feed, settings, { fetch: deps.fetch, reads })));
+  for (const feed of feeds) actions.push(...(await planFeedSync(feed, settings, feedDeps(deps, reads))));
   // The drift sweep first: world-open then sees each guarded group's baseline as just reconciled.
   if (sweep && settings.drift.enabled) actions.push(...(await planDriftSweep(settings, deps)));
   if (sweep && settings.worldOpen.sweep) actions.push(...(await planWorldOpenSweep(settings, deps)));
