@@ -3,7 +3,7 @@
 import type { Action, ObservedGroup, ObservedPrefixList } from '../core/model.js';
 import { DecodeError } from '../core/model.js';
 import type { StateStore } from '../core/state.js';
-import { type Ec2, describeGroup, describeGroups, describePrefixList, describePrefixListSizes, readRules } from '../aws/ec2.js';
+import { type Ec2, describeGroup, describeGroups, describePrefixList, describePrefixListSizes, errorCode, readRules } from '../aws/ec2.js';
 import type { Fetcher } from '../aws/http.js';
 import { parseAwsIpRanges, selectAwsRanges } from '../feeds/aws-ip-ranges.js';
 import { parseCloudflareApi, parseCloudflareText } from '../feeds/cloudflare.js';
@@ -100,11 +100,14 @@ async function observeFeedTargets(next: FeedSet, settings: Settings, deps: FeedD
   // No read a configuration cannot use: without tag enrolment only the listed groups can be targets.
   if (sg.tagEnrolment) for (const g of await reads.taggedGroups(sg.tagKey)) groups.set(g.groupId, g);
   const missingGroupIds: string[] = [];
-  for (const id of sg.groupIds[feed].filter((id) => !groups.has(id))) {
-    const g = await describeGroup(ec2, id, { rules: false });
-    if (g) groups.set(id, g);
-    else missingGroupIds.push(id);
-  }
+  const listed = sg.groupIds[feed].filter((id) => !groups.has(id));
+  // The listed groups in one call; one by one only when one is gone (its NotFound fails the whole call).
+  const found = listed.length === 0 ? [] : await describeGroups(ec2, { GroupIds: listed }, { rules: false }).catch(async (err: unknown) => {
+    if (errorCode(err) !== 'InvalidGroup.NotFound') throw err;
+    return (await Promise.all(listed.map((id) => describeGroup(ec2, id, { rules: false })))).filter((g): g is ObservedGroup => g !== undefined);
+  });
+  for (const g of found) groups.set(g.groupId, g);
+  for (const id of listed) if (!groups.has(id)) missingGroupIds.push(id);
   const driftGuardedGroupIds = await driftGuardedTagged(feed, [...groups.values()], settings, deps);
   // Rules for this feed's groups, every run: the plan compares them with the feed.
   const { selected } = selectFeedGroups(feed, [...groups.values()], settings.feeds, driftGuardedGroupIds);
