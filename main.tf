@@ -274,6 +274,7 @@ locals {
       }
       securityGroups = {
         groupIds           = { aws = var.feed_security_group_ids.aws, cloudflare = var.feed_security_group_ids.cloudflare }
+        tagEnrolment       = var.feed_tag_enrolment
         tagKey             = var.feed_tag_key
         ports              = var.feed_ports
         rulesPerGroupQuota = var.feed_rules_per_group_quota
@@ -286,9 +287,9 @@ locals {
   # Cloudflare has no notice; the CloudFront feed syncs on the schedule as a safety net (opt-out).
   feeds_scheduled = var.enable_cloudflare_feed || (var.enable_cloudfront_feed && var.cloudfront_feed_sync_on_schedule)
 
-  # The function may set only the two tags recording what it applied, never the selection tag.
-  feed_applied_tag_keys = [{ test = "ForAllValues:StringEquals", variable = "aws:TagKeys", values = ["sg-guardian:feed-hash", "sg-guardian:feed-sync-token"] }]
-  feed_group_mutations  = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"]
+  # The function tags nothing: what it applied is recorded in the state table. Groups it may change
+  # are the ones listed in feed_security_group_ids, and tagged ones only with feed_tag_enrolment on.
+  feed_group_mutations = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"]
   feed_listed_group_arns = [
     for id in distinct(flatten([for feed in local.feed_names : var.feed_security_group_ids[feed]])) : "${local.sg_arn_prefix}/${id}"
   ]
@@ -303,25 +304,13 @@ locals {
         resources  = local.feed_prefix_list_arns
         conditions = []
       },
-      {
-        sid        = "FeedPrefixListTags"
-        actions    = ["ec2:CreateTags"]
-        resources  = local.feed_prefix_list_arns
-        conditions = local.feed_applied_tag_keys
-      },
     ],
-    length(local.feed_names) == 0 ? [] : [
+    length(local.feed_names) == 0 || !var.feed_tag_enrolment ? [] : [
       {
         sid        = "FeedTaggedGroupRules"
         actions    = local.feed_group_mutations
         resources  = ["${local.sg_arn_prefix}/*"]
         conditions = local.feed_tagged_groups
-      },
-      {
-        sid        = "FeedTaggedGroupTags"
-        actions    = ["ec2:CreateTags"]
-        resources  = ["${local.sg_arn_prefix}/*"]
-        conditions = concat(local.feed_tagged_groups, local.feed_applied_tag_keys)
       },
     ],
     length(local.feed_listed_group_arns) == 0 ? [] : [
@@ -330,12 +319,6 @@ locals {
         actions    = local.feed_group_mutations
         resources  = local.feed_listed_group_arns
         conditions = []
-      },
-      {
-        sid        = "FeedListedGroupTags"
-        actions    = ["ec2:CreateTags"]
-        resources  = local.feed_listed_group_arns
-        conditions = local.feed_applied_tag_keys
       },
     ],
   )

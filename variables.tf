@@ -467,7 +467,7 @@ variable "feed_prefix_list_max_entries" {
 }
 
 variable "feed_security_group_ids" {
-  description = "Security-group mode: groups the function keeps exact per feed, by ID (in addition to groups tagged feed_tag_key = aws or cloudflare)."
+  description = "Security-group mode: the groups the function keeps exact per feed, by ID: the feed's only group targets unless feed_tag_enrolment is on."
   type = object({
     aws        = optional(list(string), [])
     cloudflare = optional(list(string), [])
@@ -480,8 +480,14 @@ variable "feed_security_group_ids" {
   }
 }
 
+variable "feed_tag_enrolment" {
+  description = "Security-group mode, opt-in: also give a feed's rules to groups tagged feed_tag_key = aws or cloudflare (IAM then allows rule changes on groups carrying that tag). Whoever can tag can then enrol a group; a tagged group the drift guard guards is skipped and reported. Off: only feed_security_group_ids."
+  type        = bool
+  default     = false
+}
+
 variable "feed_tag_key" {
-  description = "Security-group mode: groups tagged with this key and the value aws or cloudflare receive that feed's rules (IAM is scoped with aws:ResourceTag on it)."
+  description = "Security-group mode with feed_tag_enrolment on: groups tagged with this key and the value aws or cloudflare receive that feed's rules (IAM is scoped with aws:ResourceTag on it)."
   type        = string
   default     = "sg-guardian:feed"
 
@@ -492,7 +498,7 @@ variable "feed_tag_key" {
 }
 
 variable "feed_ports" {
-  description = "Security-group mode: TCP ports opened to the feed's ranges (a group's sg-guardian:ports tag, e.g. \"80,443\", overrides)."
+  description = "Security-group mode: TCP ports opened to the feed's ranges in every target group (no tag overrides them)."
   type        = list(number)
   default     = [443]
 
@@ -503,7 +509,7 @@ variable "feed_ports" {
 }
 
 variable "feed_rules_per_group_quota" {
-  description = "Security-group mode: inbound rules per group (your account's quota; IPv4 and IPv6 count separately). Past it, the feed is spread over the groups tagged with the same feed (sg-guardian:shard orders them)."
+  description = "Security-group mode: inbound rules per group (your account's quota; IPv4 and IPv6 count separately). Past it, the feed is spread over the feed's groups in the same VPC (their sg-guardian:shard tag orders them)."
   type        = number
   default     = 60
 

@@ -106,36 +106,37 @@ async function calls() {
       const pl = async (family, max) => (await ec2.send(new CreateManagedPrefixListCommand({ PrefixListName: `bench-aws-${family}`, AddressFamily: family, MaxEntries: max }))).PrefixList.PrefixListId;
       const prefixLists = { ipv4: await pl('IPv4', 55), ipv6: await pl('IPv6', 20) };
       const handler = await lambda({
-        feeds: { aws: { enabled: true, url: feeds.url('/ip-ranges.json'), syncOnSchedule: false }, targets: { prefixLists: { aws: prefixLists }, securityGroups: { tagKey: null } } },
+        feeds: { aws: { enabled: true, url: feeds.url('/ip-ranges.json'), syncOnSchedule: false }, targets: { prefixLists: { aws: prefixLists } } },
       });
       const notice = sample('sns-AmazonIpSpaceChanged-2024-07-09-realvalues-in-test-envelope_vincent119.json');
-      await run('CloudFront -> prefix lists (first)', handler, notice, { 'GET /ip-ranges.json': 1, DescribeManagedPrefixLists: 2, GetManagedPrefixListEntries: 2, ModifyManagedPrefixList: 1, CreateTags: 1, Publish: 1 }, {
-        CreateTags: 'each list is tagged after its own modify (here the IPv6 list only tagged); the state store drops these tags',
-      });
-      await run('CloudFront -> prefix lists (no-op)', handler, notice, { 'GET /ip-ranges.json': 1, DescribeManagedPrefixLists: 2 });
+      // What was applied is recorded in the state table (in memory here): no tag call.
+      await run('CloudFront -> prefix lists (first)', handler, notice, { 'GET /ip-ranges.json': 1, DescribeManagedPrefixLists: 2, GetManagedPrefixListEntries: 2, ModifyManagedPrefixList: 1, Publish: 1 });
+      // The entries are read every run: no tag stands in for comparing them (issue #9, attack 8).
+      await run('CloudFront -> prefix lists (no-op)', handler, notice, { 'GET /ip-ranges.json': 1, DescribeManagedPrefixLists: 2, GetManagedPrefixListEntries: 2 });
     }
 
     // CloudFront into two shard groups on ports 80 and 443 (47 ranges x 2 ports > one group's 60 rules).
     {
-      for (const shard of ['0', '1']) await newGroup(`bench-cf-${shard}`, { 'sg-guardian:feed': 'aws', 'sg-guardian:shard': shard });
-      const handler = await lambda({ feeds: { aws: { enabled: true, url: feeds.url('/ip-ranges.json'), syncOnSchedule: false }, targets: { securityGroups: { ports: [80, 443] } } } });
+      const aws = [];
+      for (const shard of ['0', '1']) aws.push(await newGroup(`bench-cf-${shard}`, { 'sg-guardian:shard': shard }));
+      const handler = await lambda({ feeds: { aws: { enabled: true, url: feeds.url('/ip-ranges.json'), syncOnSchedule: false }, targets: { securityGroups: { ports: [80, 443], groupIds: { aws } } } } });
       const notice = sample('sns-AmazonIpSpaceChanged-2024-07-09-realvalues-in-test-envelope_vincent119.json');
       await run('CloudFront -> 2 groups, 80+443', handler, notice, {
-        'GET /ip-ranges.json': 1, DescribeSecurityGroups: 1, DescribeSecurityGroupRules: 1, AuthorizeSecurityGroupIngress: 2, CreateTags: 1, Publish: 1,
+        'GET /ip-ranges.json': 1, DescribeSecurityGroups: 1, DescribeSecurityGroupRules: 1, AuthorizeSecurityGroupIngress: 2, Publish: 1,
       });
     }
 
     // Cloudflare (the 2021 text lists) into one group, on the schedule.
     {
-      await newGroup('bench-cloudflare', { 'sg-guardian:feed': 'cloudflare' });
-      const handler = await lambda({ feeds: { cloudflare: { enabled: true, ipv4Url: feeds.url('/ips-v4'), ipv6Url: feeds.url('/ips-v6') } }, worldOpen: { enabled: false } });
+      const cloudflare = [await newGroup('bench-cloudflare', {})];
+      const handler = await lambda({ feeds: { cloudflare: { enabled: true, ipv4Url: feeds.url('/ips-v4'), ipv6Url: feeds.url('/ips-v6') }, targets: { securityGroups: { groupIds: { cloudflare } } } }, worldOpen: { enabled: false } });
       const schedule = sample('eventbridge-scheduled-event_custodian.json');
       const twoLists = 'two text lists (the default); feeds.cloudflare.apiUrl is one request';
       await run('Cloudflare -> 1 group (first)', handler, schedule, {
-        'GET /ips-v4': 1, 'GET /ips-v6': 0, DescribeSecurityGroups: 1, DescribeSecurityGroupRules: 1, AuthorizeSecurityGroupIngress: 1, CreateTags: 1, Publish: 1,
+        'GET /ips-v4': 1, 'GET /ips-v6': 0, DescribeSecurityGroups: 1, DescribeSecurityGroupRules: 1, AuthorizeSecurityGroupIngress: 1, Publish: 1,
       }, { 'GET /ips-v6': twoLists });
-      // The kept hash is a tag: DescribeSecurityGroups shows it, the rules are not read.
-      await run('Cloudflare -> 1 group (no-op)', handler, schedule, { 'GET /ips-v4': 1, 'GET /ips-v6': 0, DescribeSecurityGroups: 1 }, { 'GET /ips-v6': twoLists });
+      // The rules are read every run and compared with the feed: no tag stands in for them (issue #9, attack 7/8).
+      await run('Cloudflare -> 1 group (no-op)', handler, schedule, { 'GET /ips-v4': 1, 'GET /ips-v6': 0, DescribeSecurityGroups: 1, DescribeSecurityGroupRules: 1 }, { 'GET /ips-v6': twoLists });
     }
 
     // World-open remediation: Config's remediation message for a group with mysql open to the world.
@@ -249,7 +250,7 @@ async function planner() {
       const m = await import(${JSON.stringify(pathToFileURL(out).href)});
       const cidrs = Array.from({ length: 5000 }, (_, i) => '10.' + (i >> 8) + '.' + (i & 255) + '.0/24');
       const set = m.makeFeedSet('cloudflare', cidrs);
-      const settings = m.FeedSettingsSchema.parse({ cloudflare: { enabled: true } });
+      const settings = m.FeedSettingsSchema.parse({ cloudflare: { enabled: true }, targets: { securityGroups: { tagEnrolment: true } } });
       // A second run: the groups hold the previous feed (every 10th range gone, shifted by one slot).
       const groups = Array.from({ length: 100 }, (_, g) => ({
         groupId: 'sg-' + g.toString(16).padStart(17, '0'), vpcId: 'vpc-1', tags: { 'sg-guardian:feed': 'cloudflare', 'sg-guardian:shard': String(g) },

@@ -70,6 +70,17 @@ try {
   const plV4 = await prefixList('IPv4', 55);
   const plV6 = await prefixList('IPv6', 20);
 
+  // The group Terraform names as the Cloudflare feed's target (feed_security_group_ids).
+  const origin443 = (
+    await ec2.send(
+      new CreateSecurityGroupCommand({
+        GroupName: 'origin-behind-cloudflare',
+        Description: 'origin accepting only Cloudflare',
+        VpcId: vpcId,
+      }),
+    )
+  ).GroupId;
+
   // The desired-state table the module creates (modules/state-table): baselines, feed records, ledger.
   const tableName = 'sg-guardian-state';
   await new DynamoDBClient(cfg).send(new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
@@ -84,7 +95,7 @@ try {
     feeds: {
       aws: { enabled: true, url: feedUrl('/ip-ranges.json'), syncOnSchedule: false },
       cloudflare: { enabled: true, ipv4Url: feedUrl('/ips-v4'), ipv6Url: feedUrl('/ips-v6') },
-      targets: { prefixLists: { aws: { ipv4: plV4, ipv6: plV6 } } },
+      targets: { prefixLists: { aws: { ipv4: plV4, ipv6: plV6 } }, securityGroups: { groupIds: { cloudflare: [origin443] } } },
     },
   };
   process.env.SG_GUARDIAN_CONFIG = JSON.stringify(settings);
@@ -210,17 +221,7 @@ try {
   await printInbox(sqs, queueUrl);
 
   // ---- Scene 4: Cloudflare feed -> security group --------------------------------------------
-  say('\n=== Cloudflare feed: the daily schedule syncs a group tagged sg-guardian:feed = cloudflare ===');
-  const origin443 = (
-    await ec2.send(
-      new CreateSecurityGroupCommand({
-        GroupName: 'origin-behind-cloudflare',
-        Description: 'origin accepting only Cloudflare',
-        VpcId: vpcId,
-        TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'sg-guardian:feed', Value: 'cloudflare' }] }],
-      }),
-    )
-  ).GroupId;
+  say('\n=== Cloudflare feed: the daily schedule syncs the group Terraform names as its target ===');
   await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: origin443, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'ops (not managed by the feed)' }] }] }));
   await report(await handler(sample('eventbridge-scheduled-event_custodian.json')));
   const all = await rulesOf(origin443);

@@ -4,7 +4,6 @@
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
-  CreateTagsCommand,
   DescribeManagedPrefixListsCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
@@ -83,12 +82,8 @@ async function describeRules(ec2: Ec2, groupIds: string[]): Promise<SecurityGrou
   return rules;
 }
 
-/** A list and its entries; `skipEntries` (given the list's tags) says when the entries will not be looked at. */
-export async function describePrefixList(
-  ec2: Ec2,
-  prefixListId: string,
-  opts: { skipEntries?: (tags: Record<string, string>) => boolean } = {},
-): Promise<ObservedPrefixList | undefined> {
+/** A list and all its entries (always: what a list holds is compared with the feed on every run, whatever its tags say). */
+export async function describePrefixList(ec2: Ec2, prefixListId: string): Promise<ObservedPrefixList | undefined> {
   const res = await ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: [prefixListId] })).catch((err: unknown) => {
     if (errorCode(err) === 'InvalidPrefixListID.NotFound') return { PrefixLists: [] };
     throw err;
@@ -97,14 +92,12 @@ export async function describePrefixList(
   if (!pl) return undefined;
   const tags = Object.fromEntries((pl.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
   const entries: ObservedPrefixList['entries'] = [];
-  if (!opts.skipEntries?.(tags)) {
-    let NextToken: string | undefined;
-    do {
-      const page = await ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: prefixListId, NextToken, MaxResults: 100 }));
-      for (const e of page.Entries ?? []) if (e.Cidr) entries.push(e.Description ? { cidr: e.Cidr, description: e.Description } : { cidr: e.Cidr });
-      NextToken = page.NextToken;
-    } while (NextToken);
-  }
+  let NextToken: string | undefined;
+  do {
+    const page = await ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: prefixListId, NextToken, MaxResults: 100 }));
+    for (const e of page.Entries ?? []) if (e.Cidr) entries.push(e.Description ? { cidr: e.Cidr, description: e.Description } : { cidr: e.Cidr });
+    NextToken = page.NextToken;
+  } while (NextToken);
   return {
     prefixListId,
     version: pl.Version ?? 0,
@@ -130,7 +123,7 @@ export async function describePrefixListSizes(ec2: Ec2, prefixListIds: string[])
 
 // ---- writes ---------------------------------------------------------------------------------
 
-export type Ec2Action = Extract<Action, { type: 'revoke-ingress' | 'revoke-egress' | 'authorize-ingress' | 'authorize-egress' | 'modify-prefix-list' | 'modify-rules' | 'tag-resource' }>;
+export type Ec2Action = Extract<Action, { type: 'revoke-ingress' | 'revoke-egress' | 'authorize-ingress' | 'authorize-egress' | 'modify-prefix-list' | 'modify-rules' }>;
 
 export interface Outcome {
   action: Action;
@@ -157,14 +150,10 @@ export async function runEc2Action(ec2: Ec2, action: Ec2Action): Promise<Outcome
         return await revoke(ec2, action);
       case 'modify-prefix-list': {
         const calls = await modifyPrefixList(ec2, action);
-        if (action.tags) await tag(ec2, [action.prefixListId], action.tags);
         return { action, status: 'done', ...(calls > 1 ? { detail: `${calls} ModifyManagedPrefixList calls` } : {}) };
       }
       case 'modify-rules':
         await modifyRules(ec2, action);
-        return { action, status: 'done' };
-      case 'tag-resource':
-        await tag(ec2, action.resourceIds, action.tags);
         return { action, status: 'done' };
     }
   } catch (err) {
@@ -388,14 +377,6 @@ export function splitPermissions(perms: IpPermission[]): IpPermission[] {
     for (const r of p.UserIdGroupPairs ?? []) out.push({ ...base, UserIdGroupPairs: [r] });
   }
   return out;
-}
-
-// CreateTags takes up to 1000 resources per call.
-const TAG_BATCH = 1000;
-
-async function tag(ec2: Ec2, resourceIds: string[], tags: Record<string, string>): Promise<void> {
-  const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-  for (let i = 0; i < resourceIds.length; i += TAG_BATCH) await ec2.send(new CreateTagsCommand({ Resources: resourceIds.slice(i, i + TAG_BATCH), Tags }));
 }
 
 export function errorCode(err: unknown): string {

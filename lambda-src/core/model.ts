@@ -79,8 +79,6 @@ export type Action =
       currentVersion: number;
       add: { Cidr: string; Description?: string }[];
       remove: { Cidr: string }[];
-      /** Tags to set on success (e.g. the applied feed hash). */
-      tags?: Record<string, string>;
       reason: string;
     }
   | {
@@ -90,8 +88,11 @@ export type Action =
       rules: { ruleId: string; rule: Omit<SecurityGroupRule, 'ruleId' | 'groupId'> }[];
       reason: string;
     }
-  /** The same tags on every resource: one CreateTags call however many resources. */
-  | { type: 'tag-resource'; resourceIds: string[]; tags: Record<string, string>; reason: string }
+  /**
+   * Record the feed now applied in the state table (feed#<feed>), conditional on the version read:
+   * what a later stale notice is refused against. Written last, and only when nothing before failed.
+   */
+  | { type: 'record-feed'; feed: string; syncToken?: string; hash: string; ipv4Count: number; ipv6Count: number; expectedVersion?: number; reason: string }
   | { type: 'remediate-group'; groupId: string; reason: string }
   | { type: 'notify'; subject: string; message: string; attributes: Record<string, string>; severity: Severity; reason: string }
   | { type: 'ignore'; reason: string };

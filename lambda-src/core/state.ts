@@ -31,12 +31,19 @@ export interface GroupRecord extends GroupRef {
   unexplained: Record<string, string>;
 }
 
-/** The feed state that used to live in tags: what was applied last, so a stale notice is refused. */
+/**
+ * The feed last applied (it used to live in tags anyone with ec2:CreateTags could write): a notice
+ * older than syncToken is refused, and a shrink is judged against the counts applied, not against
+ * what the targets hold now (an intruder could pad those). Never a reason to skip the comparison.
+ */
 export interface FeedRecord {
   feed: string;
   version: number;
   syncToken?: string;
   hash?: string;
+  /** Ranges per family of the set applied. */
+  ipv4Count?: number;
+  ipv6Count?: number;
   appliedAt?: string;
 }
 

@@ -1,5 +1,5 @@
-// The selected ranges of one feed, canonical and hashed. The hash is what targets keep in a tag,
-// so a notice that changes nothing we use (most AmazonIpSpaceChanged notices) plans nothing.
+// The selected ranges of one feed, canonical and hashed. The hash (with the syncToken) is recorded
+// in the state table when applied; it names a version, it never stands in for comparing a target.
 import { createHash } from 'node:crypto';
 import { DecodeError } from '../core/model.js';
 import { canonicalSet } from './cidr.js';
@@ -21,10 +21,6 @@ export interface FeedSet {
   /** sha256 of the canonical list, 16 hex chars (fits an EC2 tag, collisions irrelevant here). */
   hash: string;
 }
-
-/** Tag keys kept on targets (prefix lists, security groups). */
-export const FEED_HASH_TAG = 'sg-guardian:feed-hash';
-export const FEED_SYNC_TOKEN_TAG = 'sg-guardian:feed-sync-token';
 
 export interface FeedSetMeta {
   syncToken?: string;

@@ -3,7 +3,7 @@
 import type { Action, Severity } from '../core/model.js';
 import type { FeedName, FeedSet } from '../feeds/feed-set.js';
 
-export type FeedOutcome = 'applied' | 'rejected' | 'needs-shards' | 'unchanged';
+export type FeedOutcome = 'applied' | 'rejected' | 'needs-shards' | 'unchanged' | 'skipped';
 type Notify = Extract<Action, { type: 'notify' }>;
 
 // SNS wants a subject shorter than 100 characters, in plain text.
@@ -71,6 +71,27 @@ export function feedNeedsShardsNotice(args: { set: FeedSet; groupIds: string[]; 
     ].join('\n'),
     target: args.groupIds.length === 1 ? args.groupIds[0] : undefined,
     reason: args.reason,
+  });
+}
+
+/**
+ * `Feed SKIPPED guarded group: cloudflare (sg-1)`: a group tagged for the feed (tag enrolment on)
+ * that the drift guard guards gets no feed rules; someone tagged it, and a human should know who.
+ */
+export function feedSkippedNotice(args: { set: FeedSet; groupIds: string[]; tagKey: string }): Notify {
+  const ids = args.groupIds.join(', ');
+  return notice({
+    outcome: 'skipped',
+    severity: 'high',
+    set: args.set,
+    subject: `Feed SKIPPED guarded group: ${args.set.feed} (${ids})`,
+    message: [
+      `${ids} ${args.groupIds.length === 1 ? 'is' : 'are'} tagged ${args.tagKey} = ${args.set.feed} and guarded by the drift guard: the feed adds nothing there.`,
+      `A feed reaches a guarded group only when Terraform lists it (feed_security_group_ids). Check who tagged it (CloudTrail CreateTags), and remove the tag or list the group.`,
+      ...describeSet(args.set),
+    ].join('\n'),
+    target: args.groupIds.length === 1 ? args.groupIds[0] : undefined,
+    reason: `${args.set.feed} feed: tagged but drift-guarded ${ids} skipped`,
   });
 }
 

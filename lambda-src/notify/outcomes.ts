@@ -46,8 +46,8 @@ export function describe(a: Action): string {
       return `modify ${a.prefixListId} (+${a.add.length} -${a.remove.length})`;
     case 'modify-rules':
       return `modify ${a.rules.map((r) => r.ruleId).join(', ')} on ${a.groupId}`;
-    case 'tag-resource':
-      return `tag ${a.resourceIds.join(', ')}`;
+    case 'record-feed':
+      return `record the applied ${a.feed} feed (${a.syncToken ?? a.hash}) in the state table`;
     case 'remediate-group':
       return `remediate ${a.groupId}`;
     case 'notify':

@@ -1,11 +1,15 @@
-// Plans the CDN allow-list sync: a verified FeedSet plus the observed targets (managed prefix lists,
-// security groups) in, the exact changes out. Pure. A feed that looks wrong (empty, a family gone,
-// older than what was applied, shrinking too much) changes nothing and raises one high notify.
+// Plans the CDN allow-list sync: a verified FeedSet, the feed last applied (the state table's
+// FeedRecord) and the observed targets (managed prefix lists, security groups) in, the exact changes
+// out. Pure. Desired state = the feed set: every run compares what each target holds with it, and no
+// tag decides anything (not what was applied, not the ports, not — unless tag enrolment is on —
+// which groups are targets). A feed that looks wrong (empty, a family gone, older than what was
+// applied, shrinking too much) changes nothing and raises one high notify.
 import type { Action, IpPermission, ObservedGroup, ObservedPrefixList, SecurityGroupRule } from '../core/model.js';
+import type { FeedRecord } from '../core/state.js';
 import { type IpFamily, compareCidrs, parseCidr } from '../feeds/cidr.js';
-import { FEED_HASH_TAG, FEED_SYNC_TOKEN_TAG, type FeedName, type FeedSet, compareSyncTokens, shortHash } from '../feeds/feed-set.js';
+import { type FeedName, type FeedSet, compareSyncTokens } from '../feeds/feed-set.js';
 import { describeImplausible, implausibleRanges } from '../feeds/plausibility.js';
-import { feedAppliedNotice, feedLabel, feedNeedsShardsNotice, feedRejectedNotice } from '../notify/feeds.js';
+import { feedAppliedNotice, feedLabel, feedNeedsShardsNotice, feedRejectedNotice, feedSkippedNotice } from '../notify/feeds.js';
 import type { FeedSettings } from '../policy/feed-settings.js';
 import { type ShardSlot, assignShards } from './shards.js';
 
@@ -13,13 +17,12 @@ const FAMILIES = ['ipv4', 'ipv6'] as const;
 const FAMILY_NAME: Record<IpFamily, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
 
 
-/** What a target held before: counts of what is there, and the tags of the last apply. */
+/** What came before: the counts applied last (recorded; what the target holds when nothing is), and the syncToken applied. */
 export interface PreviousFeedState {
   count?: number;
   ipv4Count?: number;
   ipv6Count?: number;
   syncToken?: string;
-  hash?: string;
 }
 
 export type SafetyVerdict =
@@ -129,31 +132,31 @@ export function planImplausible(next: FeedSet, settings: Pick<FeedSettings, 'min
 // ---------------------------------------------------------------------------------------------
 // Prefix-list mode
 
-export function previousOfPrefixList(observed: ObservedPrefixList): PreviousFeedState {
+/**
+ * The list's "before": the family's count applied last as recorded (an intruder who pads the list
+ * must not make its cleanup look like a shrink), what it holds when nothing is recorded yet.
+ */
+export function previousOfPrefixList(observed: ObservedPrefixList, record?: FeedRecord): PreviousFeedState {
   const family: IpFamily = observed.addressFamily === 'IPv4' ? 'ipv4' : 'ipv6';
-  const previous: PreviousFeedState = family === 'ipv4' ? { ipv4Count: observed.entries.length } : { ipv6Count: observed.entries.length };
-  const syncToken = observed.tags[FEED_SYNC_TOKEN_TAG];
-  const hash = observed.tags[FEED_HASH_TAG];
-  if (syncToken !== undefined) previous.syncToken = syncToken;
-  if (hash !== undefined) previous.hash = hash;
+  const count = (family === 'ipv4' ? record?.ipv4Count : record?.ipv6Count) ?? observed.entries.length;
+  const previous: PreviousFeedState = family === 'ipv4' ? { ipv4Count: count } : { ipv6Count: count };
+  if (record?.syncToken !== undefined) previous.syncToken = record.syncToken;
   return previous;
 }
 
 /**
- * Makes the prefix list hold exactly the feed's ranges of its address family: at most one
- * modify-prefix-list (against the observed version, so a concurrent change fails instead of
- * being overwritten), tagged with the new hash. A list too small for the set is refused.
+ * Makes the prefix list hold exactly the feed's ranges of its address family, whatever its tags
+ * say: at most one modify-prefix-list (against the observed version, so a concurrent change fails
+ * instead of being overwritten). A list too small for the set is refused.
  */
-export function planPrefixList(next: FeedSet, observed: ObservedPrefixList, settings: FeedSettings): Action[] {
-  return withNotice(prefixListPlan(next, observed, settings));
+export function planPrefixList(next: FeedSet, observed: ObservedPrefixList, settings: FeedSettings, record?: FeedRecord): Action[] {
+  return withNotice(prefixListPlan(next, observed, settings, record));
 }
 
-function prefixListPlan(next: FeedSet, observed: ObservedPrefixList, settings: FeedSettings): TargetPlan {
+function prefixListPlan(next: FeedSet, observed: ObservedPrefixList, settings: FeedSettings, record: FeedRecord | undefined): TargetPlan {
   const id = observed.prefixListId;
   const family: IpFamily = observed.addressFamily === 'IPv4' ? 'ipv4' : 'ipv6';
-  if (observed.tags[FEED_HASH_TAG] === next.hash) return { actions: [unchanged(`${id} already holds ${next.feed} feed hash ${next.hash}`)] };
-
-  const verdict = checkFeedSafety(next, previousOfPrefixList(observed), settings);
+  const verdict = checkFeedSafety(next, previousOfPrefixList(observed, record), settings);
   if (!verdict.ok) return { actions: [rejectedNotice(next, verdict, id)] };
 
   const desired = next[family];
@@ -179,10 +182,9 @@ function prefixListPlan(next: FeedSet, observed: ObservedPrefixList, settings: F
   const wanted = new Set(desired);
   const add = desired.filter((c) => !observedByCanonical.has(c)).map((c) => ({ Cidr: c, Description: ruleMarker(next.feed) }));
   const remove = sortByCidr([...observedByCanonical.keys()].filter((c) => !wanted.has(c))).map((c) => ({ Cidr: observedByCanonical.get(c)! }));
-  const tags = appliedTags(next, next.hash);
 
   if (add.length === 0 && remove.length === 0) {
-    return { actions: [{ type: 'tag-resource', resourceIds: [id], tags, reason: `${id} already holds exactly the ${desired.length} ${FAMILY_NAME[family]} ranges of the ${next.feed} feed; recording hash ${next.hash}` }] };
+    return { actions: [unchanged(`${id} holds exactly the ${desired.length} ${FAMILY_NAME[family]} ranges of the ${next.feed} feed (hash ${next.hash})`)] };
   }
   if (add.length === 0 && remove.length === observed.entries.length) {
     // Unreachable after checkFeedSafety; kept so no future change can plan an emptied list.
@@ -192,7 +194,7 @@ function prefixListPlan(next: FeedSet, observed: ObservedPrefixList, settings: F
   const label = feedLabel(next.feed, settings.aws.services);
   const reason = `${next.feed} feed ${next.syncToken ?? next.hash}: ${id} +${add.length} -${remove.length} ${FAMILY_NAME[family]}`;
   return {
-    actions: [{ type: 'modify-prefix-list', prefixListId: id, currentVersion: observed.version, add, remove, tags, reason }],
+    actions: [{ type: 'modify-prefix-list', prefixListId: id, currentVersion: observed.version, add, remove, reason }],
     applied: {
       set: next,
       label,
@@ -211,6 +213,10 @@ function prefixListPlan(next: FeedSet, observed: ObservedPrefixList, settings: F
 export interface SecurityGroupPlanOptions {
   /** Max entries of prefix lists referenced by rules in the groups: such a rule weighs that many rules. */
   prefixListMaxEntries?: Record<string, number>;
+  /** The feed last applied (state table). */
+  record?: FeedRecord;
+  /** Groups the drift guard guards (listed, tagged with its guard tag, or enrolled): never a feed target by tag alone. */
+  driftGuardedGroupIds?: readonly string[];
 }
 
 interface PortRange {
@@ -231,15 +237,28 @@ interface GroupTarget {
   managed: ManagedRule[];
 }
 
-/** Groups of the feed: listed by ID in the settings, or tagged tagKey = feed. Sorted by ID, deduplicated. */
-export function selectFeedGroups(feed: FeedName, groups: readonly ObservedGroup[], settings: FeedSettings): ObservedGroup[] {
-  const { groupIds, tagKey } = settings.targets.securityGroups;
+/**
+ * Groups of the feed: listed by ID in the settings (Terraform's), and — only with tagEnrolment on —
+ * tagged tagKey = feed, except a tagged group the drift guard guards: that one is `skipped` (a tag
+ * must not add rules to a guarded group behind the guard's back). Sorted by ID, deduplicated.
+ */
+export function selectFeedGroups(
+  feed: FeedName,
+  groups: readonly ObservedGroup[],
+  settings: FeedSettings,
+  driftGuardedGroupIds: readonly string[] = [],
+): { selected: ObservedGroup[]; skipped: ObservedGroup[] } {
+  const { groupIds, tagEnrolment, tagKey } = settings.targets.securityGroups;
   const ids = new Set(groupIds[feed]);
+  const guarded = new Set(driftGuardedGroupIds);
   const byId = new Map<string, ObservedGroup>();
+  const skipped = new Map<string, ObservedGroup>();
   for (const g of groups) {
-    if (ids.has(g.groupId) || (tagKey !== null && g.tags[tagKey]?.trim().toLowerCase() === feed)) byId.set(g.groupId, g);
+    if (ids.has(g.groupId)) byId.set(g.groupId, g);
+    else if (tagEnrolment && g.tags[tagKey]?.trim().toLowerCase() === feed) (guarded.has(g.groupId) ? skipped : byId).set(g.groupId, g);
   }
-  return [...byId.values()].sort((a, b) => cmp(a.groupId, b.groupId));
+  const sort = (m: Map<string, ObservedGroup>) => [...m.values()].sort((a, b) => cmp(a.groupId, b.groupId));
+  return { selected: sort(byId), skipped: sort(skipped) };
 }
 
 /**
@@ -252,14 +271,11 @@ export function planSecurityGroups(next: FeedSet, groups: ObservedGroup[], setti
 }
 
 function securityGroupsPlan(next: FeedSet, groups: readonly ObservedGroup[], settings: FeedSettings, opts: SecurityGroupPlanOptions): TargetPlan {
-  const ctx = securityGroupContext(next, groups, settings);
+  const ctx = securityGroupContext(next, groups, settings, opts);
   const actions: Action[] = [...ctx.problems];
   if (ctx.targets.length === 0) {
     if (actions.length === 0) actions.push({ type: 'ignore', reason: `no security group targets the ${next.feed} feed` });
     return { actions };
-  }
-  if (ctx.targets.every((t) => t.group.tags[FEED_HASH_TAG] === ctx.layoutHash)) {
-    return { actions: [...actions, unchanged(`${ctx.targets.map((t) => t.group.groupId).join(', ')} already hold ${next.feed} feed hash ${next.hash} (layout ${ctx.layoutHash})`)] };
   }
   const verdict = checkFeedSafety(next, ctx.previous, settings);
   if (!verdict.ok) return { actions: [...actions, rejectedNotice(next, verdict, ctx.targets.length === 1 ? ctx.targets[0]!.group.groupId : undefined)] };
@@ -269,8 +285,6 @@ function securityGroupsPlan(next: FeedSet, groups: readonly ObservedGroup[], set
   // a range evicted from a full group is then allowed in its new group before it is revoked.
   const gainOnly: Action[] = [];
   const revokeThenAuthorize: Action[] = [];
-  // Every group records the same tags: one tag action (one CreateTags) for all of them.
-  const toTag: string[] = [];
   const changed: string[] = [];
   const details: string[] = [];
   let added = 0;
@@ -323,7 +337,6 @@ function securityGroupsPlan(next: FeedSet, groups: readonly ObservedGroup[], set
       }
       added += diff.authorizeCount;
       removed += diff.revoke.length;
-      if (t.group.tags[FEED_HASH_TAG] !== ctx.layoutHash) toTag.push(t.group.groupId);
     }
   }
 
@@ -332,37 +345,23 @@ function securityGroupsPlan(next: FeedSet, groups: readonly ObservedGroup[], set
     return { actions: [...actions, rejectedNotice(next, { ok: false, code: 'empty', summary: 'would revoke every rule', detail: 'the plan would revoke every managed rule.' }, undefined)] };
   }
   actions.push(...gainOnly, ...revokeThenAuthorize);
-  if (toTag.length > 0) {
-    actions.push({ type: 'tag-resource', resourceIds: toTag, tags: appliedTags(next, ctx.layoutHash), reason: `record the applied ${next.feed} feed on ${toTag.join(', ')}` });
-  }
-  if (actions.length === 0) actions.push({ type: 'ignore', reason: `${next.feed} feed: nothing to change` });
+  if (actions.length === 0) actions.push(unchanged(`${ctx.targets.map((t) => t.group.groupId).join(', ')} hold exactly the ${next.feed} feed (hash ${next.hash}) on ports ${portsText(portRanges(settings.targets.securityGroups.ports))}`));
   if (changed.length === 0) return { actions };
   const reason = `${next.feed} feed ${next.syncToken ?? next.hash}: +${added} -${removed} rules in ${changed.join(', ')}`;
   return { actions, applied: { set: next, label: feedLabel(next.feed, settings.aws.services), targets: changed, added, removed, details, reason } };
 }
 
-/**
- * Whether planning the feed's groups looks at their rules: not when no group is a target, nor when
- * every target already records this feed and layout (the plan stops there). Lets the shell read
- * groups first and their rules only when needed.
- */
-export function securityGroupRulesNeeded(next: FeedSet, groups: readonly ObservedGroup[], settings: FeedSettings): boolean {
-  const ctx = securityGroupContext(next, groups, settings);
-  return ctx.targets.length > 0 && !ctx.targets.every((t) => t.group.tags[FEED_HASH_TAG] === ctx.layoutHash);
-}
-
 interface SecurityGroupContext {
   targets: GroupTarget[];
   problems: Notify[];
-  /** The hash kept on each group: the feed hash plus what else decides the rules (groups, ports, quota). */
-  layoutHash: string;
   previous: PreviousFeedState;
 }
 
-function securityGroupContext(next: FeedSet, groups: readonly ObservedGroup[], settings: FeedSettings): SecurityGroupContext {
+function securityGroupContext(next: FeedSet, groups: readonly ObservedGroup[], settings: FeedSettings, opts: SecurityGroupPlanOptions): SecurityGroupContext {
   const sg = settings.targets.securityGroups;
   const problems: Notify[] = [];
-  const selected = selectFeedGroups(next.feed, groups, settings);
+  const { selected, skipped } = selectFeedGroups(next.feed, groups, settings, opts.driftGuardedGroupIds);
+  if (skipped.length > 0) problems.push(feedSkippedNotice({ set: next, groupIds: skipped.map((g) => g.groupId), tagKey: sg.tagKey }));
   const missing = sg.groupIds[next.feed].filter((id) => !groups.some((g) => g.groupId === id));
   if (missing.length > 0) {
     problems.push(
@@ -377,40 +376,18 @@ function securityGroupContext(next: FeedSet, groups: readonly ObservedGroup[], s
     );
   }
 
-  const targets: GroupTarget[] = [];
-  for (const group of selected) {
-    const tag = group.tags[sg.portsTagKey];
-    const ports = tag === undefined ? portRanges(sg.ports) : parsePortsTag(tag);
-    if (!ports) {
-      problems.push(
-        feedRejectedNotice({
-          feed: next.feed,
-          set: next,
-          summary: `bad ${sg.portsTagKey} tag`,
-          detail: `${group.groupId} has ${sg.portsTagKey} = ${JSON.stringify(tag)}; expected ports 1-65535 separated by commas (e.g. "80,443"). The group is left as it is.`,
-          target: group.groupId,
-          reason: `${group.groupId}: bad ${sg.portsTagKey} tag`,
-        }),
-      );
-      continue;
-    }
-    targets.push({ group, ports, managed: managedRules(group, next.feed) });
-  }
+  // Ports are the settings' (Terraform's), never a tag's: a tag could open 22 to every CDN range.
+  const ports = portRanges(sg.ports);
+  const targets: GroupTarget[] = selected.map((group) => ({ group, ports, managed: managedRules(group, next.feed) }));
 
-  const layoutHash = shortHash(
-    ['sg', next.hash, sg.rulesPerGroupQuota, ...targets.map((t) => `${t.group.groupId}@${t.group.vpcId ?? ''}:${portsText(t.ports)}`)].join('|'),
-  );
-
+  // Before = the counts applied last (recorded), what the groups hold when nothing is recorded yet.
   const held: Record<IpFamily, Set<string>> = { ipv4: new Set(), ipv6: new Set() };
-  let syncToken: string | undefined;
-  for (const t of targets) {
-    for (const m of t.managed) held[m.family].add(m.cidr);
-    const token = t.group.tags[FEED_SYNC_TOKEN_TAG];
-    if (token !== undefined && (syncToken === undefined || compareSyncTokens(token, syncToken) === 1)) syncToken = token;
-  }
-  const previous: PreviousFeedState = { ipv4Count: held.ipv4.size, ipv6Count: held.ipv6.size, count: held.ipv4.size + held.ipv6.size };
-  if (syncToken !== undefined) previous.syncToken = syncToken;
-  return { targets, problems, layoutHash, previous };
+  for (const t of targets) for (const m of t.managed) held[m.family].add(m.cidr);
+  const ipv4Count = opts.record?.ipv4Count ?? held.ipv4.size;
+  const ipv6Count = opts.record?.ipv6Count ?? held.ipv6.size;
+  const previous: PreviousFeedState = { ipv4Count, ipv6Count, count: ipv4Count + ipv6Count };
+  if (opts.record?.syncToken !== undefined) previous.syncToken = opts.record.syncToken;
+  return { targets, problems, previous };
 }
 
 /**
@@ -536,19 +513,29 @@ function needsShards(next: FeedSet, groupIds: string[], perCidr: number, quota: 
 export interface ObservedFeedTargets {
   /** The configured prefix lists, as observed. */
   prefixLists: ObservedPrefixList[];
-  /** Candidate groups: those listed by ID and those tagged with the feed. */
+  /** Candidate groups: those listed by ID and (tag enrolment on) those tagged with the feed. */
   groups: ObservedGroup[];
   prefixListMaxEntries?: Record<string, number>;
+  /** The feed last applied, from the state table (undefined: never recorded). */
+  record?: FeedRecord;
+  /** Tagged candidates the drift guard guards (see selectFeedGroups). */
+  driftGuardedGroupIds?: readonly string[];
 }
 
 /**
  * Plans every target of the feed. Safety is judged against each target, but the verdict is the
  * feed's: if any target finds it unbelievable, nothing at all is applied and one notify says why.
+ * When every target ends at the feed set, the set is recorded (record-feed, last).
  */
 export function planFeed(next: FeedSet, observed: ObservedFeedTargets, settings: FeedSettings): Action[] {
   if (!settings[next.feed].enabled) return [{ type: 'ignore', reason: `the ${next.feed} feed is disabled (feeds.${next.feed}.enabled)` }];
   const implausible = planImplausible(next, settings);
   if (implausible) return implausible;
+  const { record } = observed;
+  if (compareSyncTokens(next.syncToken, record?.syncToken) === -1) {
+    const verdict = checkFeedSafety(next, { syncToken: record?.syncToken }, settings);
+    if (!verdict.ok) return [rejectedNotice(next, verdict, undefined)];
+  }
 
   const problems: Notify[] = [];
   const prefixLists: ObservedPrefixList[] = [];
@@ -573,8 +560,13 @@ export function planFeed(next: FeedSet, observed: ObservedFeedTargets, settings:
     prefixLists.push(pl);
   }
 
-  const sgOpts: SecurityGroupPlanOptions = observed.prefixListMaxEntries ? { prefixListMaxEntries: observed.prefixListMaxEntries } : {};
-  const sgWanted = selectFeedGroups(next.feed, observed.groups, settings).length > 0 || settings.targets.securityGroups.groupIds[next.feed].length > 0;
+  const sgOpts: SecurityGroupPlanOptions = {
+    ...(observed.prefixListMaxEntries ? { prefixListMaxEntries: observed.prefixListMaxEntries } : {}),
+    ...(record ? { record } : {}),
+    ...(observed.driftGuardedGroupIds ? { driftGuardedGroupIds: observed.driftGuardedGroupIds } : {}),
+  };
+  const candidates = selectFeedGroups(next.feed, observed.groups, settings, observed.driftGuardedGroupIds);
+  const sgWanted = candidates.selected.length > 0 || candidates.skipped.length > 0 || settings.targets.securityGroups.groupIds[next.feed].length > 0;
   if (prefixLists.length === 0 && !sgWanted) {
     return problems.length > 0 ? problems : [{ type: 'ignore', reason: `no target for the ${next.feed} feed (no prefix list configured, no group listed or tagged)` }];
   }
@@ -582,13 +574,12 @@ export function planFeed(next: FeedSet, observed: ObservedFeedTargets, settings:
   // The feed-level verdict: every target that would change must find the feed believable.
   const failures: { target: string; verdict: Extract<SafetyVerdict, { ok: false }> }[] = [];
   for (const pl of prefixLists) {
-    if (pl.tags[FEED_HASH_TAG] === next.hash) continue;
-    const verdict = checkFeedSafety(next, previousOfPrefixList(pl), settings);
+    const verdict = checkFeedSafety(next, previousOfPrefixList(pl, record), settings);
     if (!verdict.ok) failures.push({ target: pl.prefixListId, verdict });
   }
   if (sgWanted) {
-    const ctx = securityGroupContext(next, observed.groups, settings);
-    if (ctx.targets.length > 0 && !ctx.targets.every((t) => t.group.tags[FEED_HASH_TAG] === ctx.layoutHash)) {
+    const ctx = securityGroupContext(next, observed.groups, settings, sgOpts);
+    if (ctx.targets.length > 0) {
       const verdict = checkFeedSafety(next, ctx.previous, settings);
       if (!verdict.ok) failures.push({ target: ctx.targets.map((t) => t.group.groupId).join(', '), verdict });
     }
@@ -610,13 +601,29 @@ export function planFeed(next: FeedSet, observed: ObservedFeedTargets, settings:
 
   // One "applied" notification for the feed run, however many targets changed; it goes where the
   // first target's notice would have been.
-  const plans = prefixLists.map((pl) => prefixListPlan(next, pl, settings));
+  const plans = prefixLists.map((pl) => prefixListPlan(next, pl, settings, record));
   if (sgWanted) plans.push(securityGroupsPlan(next, observed.groups, settings, sgOpts));
   const applied = plans.flatMap((p) => (p.applied ? [p.applied] : []));
   const actions: Action[] = [...problems];
   for (const plan of plans) {
     actions.push(...plan.actions);
     if (plan.applied === applied[0] && plan.applied) actions.push(feedAppliedNotice(mergeApplied(applied)));
+  }
+  // Recorded only when every target ends at the set (nothing refused, nothing left unplaced), and
+  // only when it differs from the record; execute skips it after any failed action.
+  const incomplete = actions.some((a) => a.type === 'notify' && ['rejected', 'needs-shards'].includes(a.attributes.action ?? ''));
+  const same = record && record.hash === next.hash && record.syncToken === next.syncToken && record.ipv4Count === next.ipv4.length && record.ipv6Count === next.ipv6.length;
+  if (!incomplete && !same) {
+    actions.push({
+      type: 'record-feed',
+      feed: next.feed,
+      ...(next.syncToken === undefined ? {} : { syncToken: next.syncToken }),
+      hash: next.hash,
+      ipv4Count: next.ipv4.length,
+      ipv6Count: next.ipv6.length,
+      ...(record ? { expectedVersion: record.version } : {}),
+      reason: `record the applied ${next.feed} feed ${next.syncToken ?? next.hash} (hash ${next.hash}) in the state table`,
+    });
   }
   return actions;
 }
@@ -655,10 +662,6 @@ function rejectedNotice(next: FeedSet, verdict: Extract<SafetyVerdict, { ok: fal
   });
 }
 
-function appliedTags(next: FeedSet, hash: string): Record<string, string> {
-  return next.syncToken === undefined ? { [FEED_HASH_TAG]: hash } : { [FEED_HASH_TAG]: hash, [FEED_SYNC_TOKEN_TAG]: next.syncToken };
-}
-
 function ruleKey(protocol: string, from: number | undefined, to: number | undefined, cidr: string): string {
   const proto = protocol === '6' ? 'tcp' : protocol.toLowerCase();
   return `${proto}|${from ?? ''}|${to ?? ''}|${cidr}`;
@@ -674,13 +677,6 @@ export function portRanges(ports: readonly number[]): PortRange[] {
     else ranges.push({ from: port, to: port });
   }
   return ranges;
-}
-
-/** "80,443" -> ranges; undefined when any part is not a port 1-65535. */
-export function parsePortsTag(value: string): PortRange[] | undefined {
-  const parts = value.split(',').map((p) => p.trim());
-  if (parts.length === 0 || parts.some((p) => !/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535)) return undefined;
-  return portRanges(parts.map(Number));
 }
 
 function portsText(ports: readonly PortRange[]): string {

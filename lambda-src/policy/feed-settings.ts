@@ -51,17 +51,21 @@ export const FeedSettingsSchema = z
         prefixLists: z.object({ aws: PrefixListTargets, cloudflare: PrefixListTargets }).strict().prefault({}),
         securityGroups: z
           .object({
-            /** Groups targeted by ID, per feed (in addition to those tagged tagKey = feed). */
+            /** The groups each feed keeps exact, by ID: Terraform's say-so, the only targets unless tagEnrolment is on. */
             groupIds: z
               .object({ aws: z.array(GroupId).default([]), cloudflare: z.array(GroupId).default([]) })
               .strict()
               .prefault({}),
-            /** null: no group is selected by tag, only groupIds (and no tag-filtered read is made). */
-            tagKey: TagKey.nullable().default('sg-guardian:feed'),
-            /** Per-group override of `ports`, e.g. "80,443". */
-            portsTagKey: TagKey.default('sg-guardian:ports'),
-            /** Orders shard groups (0, 1, 2, ...); groups without it follow, by group ID. */
+            /**
+             * Opt-in (off by default): also target groups tagged tagKey = feed. Whoever can tag can then
+             * enrol a group; a tagged group the drift guard guards is skipped and reported all the same.
+             */
+            tagEnrolment: z.boolean().default(false),
+            /** The enrolment tag's key (read only with tagEnrolment on). */
+            tagKey: TagKey.default('sg-guardian:feed'),
+            /** Orders shard groups (0, 1, 2, ...); groups without it follow, by group ID. Placement only: never which ranges or ports. */
             shardIndexTagKey: TagKey.default('sg-guardian:shard'),
+            /** TCP ports opened to the feed's ranges, in every target group (no tag overrides them). */
             ports: z
               .array(Port)
               .min(1)

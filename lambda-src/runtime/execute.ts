@@ -3,6 +3,8 @@
 // `dryRun` (that capability's switch) skips every mutation, whatever the plan says, and a
 // notification that would claim them says it was a rehearsal.
 import type { Action } from '../core/model.js';
+import { StateConflictError, type StateStore } from '../core/state.js';
+import { compareSyncTokens } from '../feeds/feed-set.js';
 import { type Ec2, type Ec2Action, runEc2Action } from '../aws/ec2.js';
 import { type Sns, publish } from '../aws/sns.js';
 import { type ActionResult, asRehearsal, withOutcomes } from '../notify/outcomes.js';
@@ -16,10 +18,13 @@ export interface ExecuteDeps {
   dryRun: boolean;
   /** The event ledger already tells a replay from a retry: notify even when every action was already done. */
   ledgered?: boolean;
+  /** Where record-feed writes the applied feed (without it, record-feed is skipped). */
+  state?: StateStore;
+  now?: () => Date;
   log: (message: string, extra?: Record<string, unknown>) => void;
 }
 
-const MUTATIONS = new Set<Action['type']>(['revoke-ingress', 'revoke-egress', 'authorize-ingress', 'authorize-egress', 'modify-prefix-list', 'modify-rules', 'tag-resource']);
+const MUTATIONS = new Set<Action['type']>(['revoke-ingress', 'revoke-egress', 'authorize-ingress', 'authorize-egress', 'modify-prefix-list', 'modify-rules', 'record-feed']);
 
 export async function execute(actions: Action[], deps: ExecuteDeps): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
@@ -29,9 +34,11 @@ export async function execute(actions: Action[], deps: ExecuteDeps): Promise<Act
       results.push({ action, status: 'skipped', detail: 'dry run' });
       continue;
     }
-    if (action.type === 'tag-resource' && results.some((r) => r.status === 'failed')) {
-      // The tag records an applied feed; after a failure the next run must not take it as applied.
-      results.push({ action, status: 'skipped', detail: 'not recorded: an earlier action failed' });
+    if (action.type === 'record-feed') {
+      // The record says what was applied; after a failure the next run must not take it as applied.
+      const outcome = results.some((r) => r.status === 'failed') ? { action, status: 'skipped' as const, detail: 'not recorded: an earlier action failed' } : await recordFeed(action, deps);
+      deps.log(`${action.type}: ${outcome.status}`, { action, outcome: outcome.status, detail: outcome.detail });
+      results.push(outcome);
       continue;
     }
     const outcome = await runEc2Action(deps.ec2, action as Ec2Action);
@@ -76,4 +83,35 @@ function replacementFailures(results: ActionResult[]): ReplacementFailure[] {
       ? [{ groupId: r.action.groupId, permissions: r.action.permissions ?? [], error: r.detail ?? 'failed' }]
       : [],
   );
+}
+
+/**
+ * Writes the applied feed, conditional on the version the plan read. Lost to a concurrent run: the
+ * stored record stands when it is as new (or newer); otherwise ours is written over its version.
+ */
+async function recordFeed(action: Extract<Action, { type: 'record-feed' }>, deps: ExecuteDeps): Promise<ActionResult> {
+  if (!deps.state) return { action, status: 'skipped', detail: 'no state store' };
+  const record = {
+    feed: action.feed,
+    hash: action.hash,
+    ipv4Count: action.ipv4Count,
+    ipv6Count: action.ipv6Count,
+    appliedAt: (deps.now ?? (() => new Date()))().toISOString(),
+    ...(action.syncToken === undefined ? {} : { syncToken: action.syncToken }),
+  };
+  try {
+    try {
+      await deps.state.putFeed({ ...record, version: (action.expectedVersion ?? 0) + 1 }, action.expectedVersion);
+      return { action, status: 'done' };
+    } catch (err) {
+      if (!(err instanceof StateConflictError)) throw err;
+      const now = await deps.state.getFeed(action.feed);
+      if (now && now.syncToken === action.syncToken && now.hash === action.hash) return { action, status: 'already', detail: 'another run recorded it' };
+      if (now && compareSyncTokens(now.syncToken, action.syncToken) === 1) return { action, status: 'already', detail: `a newer feed (${now.syncToken}) was recorded meanwhile` };
+      await deps.state.putFeed({ ...record, version: (now?.version ?? 0) + 1 }, now?.version);
+      return { action, status: 'done' };
+    }
+  } catch (err) {
+    return { action, status: 'failed', detail: err instanceof Error ? err.message : String(err) };
+  }
 }

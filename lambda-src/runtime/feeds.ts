@@ -1,18 +1,23 @@
-// The feed sync's shell: fetch the feed, read its targets, hand both to the pure planner.
+// The feed sync's shell: fetch the feed, read the feed last applied (state table) and every target
+// in full (entries, rules: whatever their tags say), hand them to the pure planner.
 import type { Action, ObservedGroup, ObservedPrefixList } from '../core/model.js';
 import { DecodeError } from '../core/model.js';
-import { type Ec2, describeGroup, describeGroups, describePrefixList, describePrefixListSizes, readRules } from '../aws/ec2.js';
+import type { StateStore } from '../core/state.js';
+import { type Ec2, describeGroup, describeGroups, describePrefixList, describePrefixListSizes, errorCode, readRules } from '../aws/ec2.js';
 import type { Fetcher } from '../aws/http.js';
 import { parseAwsIpRanges, selectAwsRanges } from '../feeds/aws-ip-ranges.js';
 import { parseCloudflareApi, parseCloudflareText } from '../feeds/cloudflare.js';
-import { FEED_HASH_TAG, type FeedName, type FeedSet, compareSyncTokens } from '../feeds/feed-set.js';
+import { type FeedName, type FeedSet, compareSyncTokens } from '../feeds/feed-set.js';
 import type { IpSpaceChangedEvent } from '../events/guard-event.js';
-import { planFeed, planFeedRejected, securityGroupRulesNeeded, selectFeedGroups } from '../plan/feeds.js';
+import { planFeed, planFeedRejected, selectFeedGroups } from '../plan/feeds.js';
+import { guardScope } from '../reconcile/drift.js';
 import type { Settings } from '../policy/settings.js';
 
 export interface FeedDeps {
   fetch: Fetcher;
   reads: FeedReads;
+  state: StateStore;
+  home?: { accountId?: string; region?: string };
 }
 
 export type FeedReads = ReturnType<typeof feedReads>;
@@ -46,7 +51,8 @@ export async function planFeedSync(feed: FeedName, settings: Settings, deps: Fee
   } catch (err) {
     return planFeedRejected(feed, err);
   }
-  const observed = await observeFeedTargets(next, settings, deps.reads);
+  const record = await deps.state.getFeed(feed);
+  const observed = { ...(await observeFeedTargets(next, settings, deps)), ...(record ? { record } : {}) };
   const gone: Action[] = observed.missingGroupIds.map((id) => ({ type: 'ignore', reason: `feeds.targets.securityGroups.groupIds.${feed} lists ${id}, which does not exist` }));
   return [...gone, ...planFeed(next, observed, settings.feeds)];
 }
@@ -77,35 +83,60 @@ async function loadFeed(feed: FeedName, settings: Settings, fetch: Fetcher, noti
 }
 
 /** The configured prefix lists, the candidate groups (one filtered describe plus the listed IDs), and the sizes of lists their rules reference. */
-async function observeFeedTargets(next: FeedSet, settings: Settings, reads: FeedReads) {
+async function observeFeedTargets(next: FeedSet, settings: Settings, deps: FeedDeps) {
+  const { reads } = deps;
   const { ec2 } = reads;
-  const { feed, hash } = next;
+  const { feed } = next;
   const targets = settings.feeds.targets;
   const prefixLists: ObservedPrefixList[] = [];
   for (const id of [targets.prefixLists[feed].ipv4, targets.prefixLists[feed].ipv6]) {
     if (!id) continue;
-    // A list that already carries this feed's hash is unchanged (the planner stops there): skip its entries.
-    const pl = await describePrefixList(ec2, id, { skipEntries: (tags) => tags[FEED_HASH_TAG] === hash });
+    // Always with its entries: a tag on the list (anyone's) never stands in for comparing them.
+    const pl = await describePrefixList(ec2, id);
     if (pl) prefixLists.push(pl);
   }
   const sg = targets.securityGroups;
   const groups = new Map<string, ObservedGroup>();
-  // No read a configuration cannot use: with tagKey null only the listed groups can be targets.
-  if (sg.tagKey !== null) for (const g of await reads.taggedGroups(sg.tagKey)) groups.set(g.groupId, g);
+  // No read a configuration cannot use: without tag enrolment only the listed groups can be targets.
+  if (sg.tagEnrolment) for (const g of await reads.taggedGroups(sg.tagKey)) groups.set(g.groupId, g);
   const missingGroupIds: string[] = [];
-  for (const id of sg.groupIds[feed].filter((id) => !groups.has(id))) {
-    const g = await describeGroup(ec2, id, { rules: false });
-    if (g) groups.set(id, g);
-    else missingGroupIds.push(id);
-  }
-  // Rules only for this feed's groups, and only when the plan will look at them.
-  const selected = selectFeedGroups(feed, [...groups.values()], settings.feeds);
-  if (securityGroupRulesNeeded(next, [...groups.values()], settings.feeds)) await reads.rulesOf(selected);
+  const listed = sg.groupIds[feed].filter((id) => !groups.has(id));
+  // The listed groups in one call; one by one only when one is gone (its NotFound fails the whole call).
+  const found = listed.length === 0 ? [] : await describeGroups(ec2, { GroupIds: listed }, { rules: false }).catch(async (err: unknown) => {
+    if (errorCode(err) !== 'InvalidGroup.NotFound') throw err;
+    return (await Promise.all(listed.map((id) => describeGroup(ec2, id, { rules: false })))).filter((g): g is ObservedGroup => g !== undefined);
+  });
+  for (const g of found) groups.set(g.groupId, g);
+  for (const id of listed) if (!groups.has(id)) missingGroupIds.push(id);
+  const driftGuardedGroupIds = await driftGuardedTagged(feed, [...groups.values()], settings, deps);
+  // Rules for this feed's groups, every run: the plan compares them with the feed.
+  const { selected } = selectFeedGroups(feed, [...groups.values()], settings.feeds, driftGuardedGroupIds);
+  await reads.rulesOf(selected);
   // A rule that references a prefix list weighs its max entries against the group's quota.
   const referenced = new Set<string>();
   for (const g of selected) for (const r of g.rules) if (r.direction === 'ingress' && r.prefixListId) referenced.add(r.prefixListId);
   const prefixListMaxEntries = await describePrefixListSizes(ec2, [...referenced]);
-  return { prefixLists, groups: [...groups.values()], prefixListMaxEntries, missingGroupIds };
+  return { prefixLists, groups: [...groups.values()], prefixListMaxEntries, missingGroupIds, driftGuardedGroupIds };
+}
+
+/**
+ * Groups enrolled by tag alone (not listed for the feed) that the drift guard guards — listed in
+ * drift.guardedGroupIds, tagged drift.guardTag, or enrolled in the state table: the planner skips
+ * and reports them. Empty when tag enrolment or the drift guard is off.
+ */
+async function driftGuardedTagged(feed: FeedName, groups: ObservedGroup[], settings: Settings, deps: FeedDeps): Promise<string[]> {
+  const sg = settings.feeds.targets.securityGroups;
+  if (!sg.tagEnrolment || !settings.drift.enabled) return [];
+  const listed = new Set(sg.groupIds[feed]);
+  const accountId = deps.home?.accountId ?? 'unknown';
+  const region = deps.home?.region ?? 'unknown';
+  const guarded: string[] = [];
+  for (const g of groups) {
+    if (listed.has(g.groupId) || g.tags[sg.tagKey]?.trim().toLowerCase() !== feed) continue;
+    const record = await deps.state.getGroup({ accountId, region, groupId: g.groupId });
+    if (guardScope(g.groupId, settings, g, record).guarded) guarded.push(g.groupId);
+  }
+  return guarded;
 }
 
 function text(bytes: Uint8Array): string {

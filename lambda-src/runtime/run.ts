@@ -15,7 +15,7 @@ import type { ActionResult } from '../notify/outcomes.js';
 import type { FeedName } from '../feeds/feed-set.js';
 import { execute } from './execute.js';
 import { EventBusyError, ledgerId, planDriftEvent } from './drift.js';
-import { feedReads, planFeedSync } from './feeds.js';
+import { type FeedDeps, type FeedReads, feedReads, planFeedSync } from './feeds.js';
 import { planDriftSweep } from './sweep.js';
 import { planWorldOpenEvent, planWorldOpenSweep } from './world-open.js';
 
@@ -50,7 +50,7 @@ export async function runEvent(raw: unknown, settings: Settings, deps: RunDeps):
   const results: ActionResult[] = [];
   for (const batch of batches) {
     const dryRun = batch.capability !== undefined && settings.dryRun[batch.capability];
-    results.push(...(await execute(batch.actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun, log: deps.log })));
+    results.push(...(await execute(batch.actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun, state: deps.state, now, log: deps.log })));
   }
   return { kind: event.kind, actions: batches.flatMap((b) => b.actions), results, feeds: feedsSynced(event, settings) };
 }
@@ -116,7 +116,7 @@ async function plan(event: GuardEvent, settings: Settings, deps: RunDeps & { now
     case 'cloudtrail':
       return [{ capability: 'drift', actions: await planDriftEvent(event, settings, { ec2: deps.ec2, state: deps.state, now: deps.now }) }];
     case 'ip-space-changed':
-      return [{ capability: 'feeds', actions: await planFeedSync('aws', settings, { fetch: deps.fetch, reads: feedReads(deps.ec2) }, event) }];
+      return [{ capability: 'feeds', actions: await planFeedSync('aws', settings, feedDeps(deps, feedReads(deps.ec2)), event) }];
     case 'config-remediation':
     case 'config-compliance':
     case 'config-item':
@@ -128,6 +128,10 @@ async function plan(event: GuardEvent, settings: Settings, deps: RunDeps & { now
         ? planPeriodic(settings, deps, [], true)
         : planPeriodic(settings, deps, event.feed ? [event.feed] : (['aws', 'cloudflare'] as const).filter((f) => settings.feeds[f].enabled), false);
   }
+}
+
+function feedDeps(deps: RunDeps, reads: FeedReads): FeedDeps {
+  return { fetch: deps.fetch, reads, state: deps.state, ...(deps.home ? { home: deps.home } : {}) };
 }
 
 /** The schedule syncs Cloudflare, re-checks the AWS feed (a missed notice), and sweeps. */
@@ -142,7 +146,7 @@ async function planPeriodic(settings: Settings, deps: RunDeps & { now: () => Dat
   const batches: Batch[] = [];
   const reads = feedReads(deps.ec2);
   const feedActions: Action[] = [];
-  for (const feed of feeds) feedActions.push(...(await planFeedSync(feed, settings, { fetch: deps.fetch, reads })));
+  for (const feed of feeds) feedActions.push(...(await planFeedSync(feed, settings, feedDeps(deps, reads))));
   if (feedActions.length) batches.push({ capability: 'feeds', actions: feedActions });
   // The drift sweep first: world-open then sees each guarded group's baseline as just reconciled.
   if (sweep && settings.drift.enabled) batches.push({ capability: 'drift', actions: await planDriftSweep(settings, deps) });

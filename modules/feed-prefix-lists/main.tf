@@ -1,5 +1,5 @@
 # Customer-managed prefix lists for one feed. Terraform owns the lists (name, family, size); the
-# Lambda owns their entries and the two tags recording what it applied, so Terraform ignores those.
+# Lambda owns their entries (Terraform ignores them); it writes no tags (what it applied is in the state table).
 locals {
   families = { for family, max_entries in { ipv4 = var.ipv4_max_entries, ipv6 = var.ipv6_max_entries } : family => max_entries if max_entries != null }
 }
@@ -13,6 +13,6 @@ resource "aws_ec2_managed_prefix_list" "this" {
   tags           = var.tags
 
   lifecycle {
-    ignore_changes = [entry, tags["sg-guardian:feed-hash"], tags["sg-guardian:feed-sync-token"]]
+    ignore_changes = [entry]
   }
 }

@@ -41,7 +41,7 @@ variable "ipv6_max_entries" {
 }
 
 variable "tags" {
-  description = "Tags for the lists (the Lambda adds sg-guardian:feed-hash and sg-guardian:feed-sync-token)."
+  description = "Tags for the lists (the Lambda adds none: what it applied is recorded in the state table)."
   type        = map(string)
   default     = {}
 }

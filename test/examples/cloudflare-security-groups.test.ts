@@ -1,7 +1,8 @@
 // examples/cloudflare-security-groups, applied once with a real tofu/terraform against the emulator.
-// Terraform: bad input fails at plan naming the variable; apply creates the tagged shard groups, the
-// schedule, settings the Lambda's own schema accepts and IAM scoped by tag; a re-plan is empty, and
-// stays empty after the function's part (rules and its two tags) is done by hand. Behaviour: a
+// Terraform: bad input fails at plan naming the variable; apply creates the shard groups it lists as
+// the feed's targets, the schedule, settings the Lambda's own schema accepts and IAM scoped to those
+// groups; a re-plan is empty, and stays empty after the function's part (rules) is done by hand.
+// Attack 7: tags on a drift-guarded group (sg-guardian:feed, sg-guardian:ports 22,3389) open nothing. Behaviour: a
 // loopback server publishes the lists (the real Cloudflare ones, then edited versions) and the bundled
 // handler runs on the schedule with the deployed function's environment: group rules asserted
 // exactly, sharded within the quota, a second run makes no mutating call, a broken or shrinking list
@@ -9,7 +10,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
   CreateTagsCommand,
+  DeleteSecurityGroupCommand,
   DeleteTagsCommand,
   DescribeManagedPrefixListsCommand,
   DescribeSecurityGroupRulesCommand,
@@ -98,7 +101,7 @@ describe('examples/cloudflare-security-groups with terraform against the emulato
     ]);
   });
 
-  it('apply: tagged shard groups, schedule, settings, IAM scoped by tag, no prefix lists', async () => {
+  it('apply: listed shard groups, schedule, settings, IAM scoped to the listed groups, no prefix lists', async () => {
     applied = true;
     outputs = await ws.apply(vars);
     expect(outputs.function_name).toBe(name);
@@ -108,7 +111,9 @@ describe('examples/cloudflare-security-groups with terraform against the emulato
     const described = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groups }))).SecurityGroups ?? [];
     for (const [shard, id] of groups.entries()) {
       const g = described.find((d) => d.GroupId === id)!;
-      expect(Object.fromEntries((g.Tags ?? []).map((t) => [t.Key, t.Value]))).toMatchObject({ 'sg-guardian:feed': 'cloudflare', 'sg-guardian:shard': String(shard) });
+      const tags: Record<string, string | undefined> = Object.fromEntries((g.Tags ?? []).map((t) => [t.Key ?? '', t.Value]));
+      expect(tags).toMatchObject({ 'sg-guardian:shard': String(shard) });
+      expect(tags).not.toHaveProperty('sg-guardian:feed');
       expect(g.IpPermissions ?? []).toEqual([]);
     }
     const vpc = (await ec2.send(new DescribeVpcsCommand({ VpcIds: [described[0]!.VpcId!] }))).Vpcs?.[0];
@@ -135,7 +140,7 @@ describe('examples/cloudflare-security-groups with terraform against the emulato
       cloudflare: { enabled: true, ipv4Url: v4Url, ipv6Url: v6Url },
       targets: {
         prefixLists: { aws: {}, cloudflare: {} },
-        securityGroups: { groupIds: { aws: [], cloudflare: [] }, tagKey: 'sg-guardian:feed', ports: [443], rulesPerGroupQuota: 60 },
+        securityGroups: { groupIds: { aws: [], cloudflare: groups }, tagEnrolment: false, tagKey: 'sg-guardian:feed', ports: [443], rulesPerGroupQuota: 60 },
       },
       maxShrinkPercent: 30,
       minPrefixLength: { ipv4: 8, ipv6: 16 },
@@ -143,28 +148,26 @@ describe('examples/cloudflare-security-groups with terraform against the emulato
     expect(parsed.feeds.cloudflare.enabled).toBe(true);
 
     const statements = await rolePolicy(ws);
-    expect([...statements.keys()].filter((s) => s.startsWith('Feed')).sort()).toEqual(['FeedTaggedGroupRules', 'FeedTaggedGroupTags']);
-    const tagged = { StringEqualsIgnoreCase: { 'aws:ResourceTag/sg-guardian:feed': 'cloudflare' } };
-    expect(statements.get('FeedTaggedGroupRules')).toMatchObject({ Condition: tagged, Resource: `arn:aws:ec2:${region}:${emulator().accountId}:security-group/*` });
-    expect(list(statements.get('FeedTaggedGroupRules')!.Action)).toEqual(['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress']);
-    expect(statements.get('FeedTaggedGroupTags')!.Condition).toMatchObject(tagged);
+    // Tag enrolment off (the default): rule changes on the two listed groups only, no tag-scoped grant, no tagging.
+    expect([...statements.keys()].filter((s) => s.startsWith('Feed')).sort()).toEqual(['FeedListedGroupRules']);
+    expect(list(statements.get('FeedListedGroupRules')!.Resource)).toEqual(groups.map((id) => `arn:aws:ec2:${region}:${emulator().accountId}:security-group/${id}`).sort());
+    expect(list(statements.get('FeedListedGroupRules')!.Action)).toEqual(['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress']);
+    expect(statements.get('FeedListedGroupRules')!.Condition).toBeUndefined();
     expectFeedLeastPrivilege(statements);
   });
 
-  it('converges, and stays converged after the function added rules and tagged the groups', async () => {
+  it('converges, and stays converged after the function added rules', async () => {
     expect(await replan(ws)).toEqual([]);
 
-    // What the function does on a sync: feed rules in, then its two tags.
+    // What the function does on a sync: feed rules in (it writes no tags).
     for (const id of groups) {
       await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '173.245.48.0/20', Description: 'sg-guardian cloudflare' }] }] }));
       await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Ipv6Ranges: [{ CidrIpv6: '2400:cb00::/32', Description: 'sg-guardian cloudflare' }] }] }));
-      await ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: FEED_TAGS[0], Value: 'sha256:0123abcd' }, { Key: FEED_TAGS[1], Value: 'etag-1' }] }));
     }
-    // Terraform will see them: the groups now carry the rules and tags it does not declare.
+    // Terraform will see them: the groups now carry rules it does not declare.
     for (const g of (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groups }))).SecurityGroups ?? []) {
       const cidrs = (g.IpPermissions ?? []).flatMap((p) => [...(p.IpRanges ?? []).map((r) => r.CidrIp), ...(p.Ipv6Ranges ?? []).map((r) => r.CidrIpv6)]);
       expect(cidrs.sort()).toEqual(['173.245.48.0/20', '2400:cb00::/32']);
-      expect((g.Tags ?? []).map((t) => t.Key)).toEqual(expect.arrayContaining(FEED_TAGS));
     }
     expect(await replan(ws)).toEqual([]);
   });
@@ -199,7 +202,7 @@ describe('Cloudflare feed into security groups (examples/cloudflare-security-gro
     await client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groups[0], IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'ops' }] }] }));
   });
 
-  it('the schedule brings the tagged groups to exactly the published lists on 443, leaving other rules alone', async () => {
+  it('the schedule brings the listed groups to exactly the published lists on 443, leaving other rules alone', async () => {
     const run = await invokeBundle(SCHEDULE, env);
     expect(run.ok, run.error ?? run.logs).toBe(true);
     const want = rangesFromCloudflare({ v4Text: CF_V4, v6Text: CF_V6 });
@@ -215,6 +218,47 @@ describe('Cloudflare feed into security groups (examples/cloudflare-security-gro
     expect(run.ok, run.error).toBe(true);
     expect(mutating(run)).toEqual([]);
     expect(await inbox(0)).toEqual([]);
+  });
+
+  it('attack 7: tags on a drift-guarded group (sg-guardian:feed = cloudflare, sg-guardian:ports = 22,3389) open nothing, anywhere', async () => {
+    const vpcId = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groups[0]!] }))).SecurityGroups![0]!.VpcId!;
+    const victim = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: uniqueName('sgg-cfl-victim'), Description: 'drift-guarded app group', VpcId: vpcId }))).GroupId!;
+    try {
+      await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: victim, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '10.1.0.0/16', Description: 'app' }] }] }));
+      // Whoever holds ec2:CreateTags: the victim enrolled with two admin ports, and the real target told to open them too.
+      const attack = [{ Key: 'sg-guardian:feed', Value: 'cloudflare' }, { Key: 'sg-guardian:ports', Value: '22,3389' }, { Key: FEED_TAGS[0]!, Value: '0000000000000000' }];
+      await ec2.send(new CreateTagsCommand({ Resources: [victim, groups[0]!], Tags: attack }));
+      const before = await everywhere();
+      const victimBefore = await rules(victim);
+
+      // The drift guard on, guarding the victim (the deployed example runs the feed alone).
+      const config = JSON.parse(env.SG_GUARDIAN_CONFIG!) as { drift: Record<string, unknown>; feeds: { targets: { securityGroups: { tagEnrolment: boolean } } } };
+      config.drift = { ...config.drift, enabled: true, guardedGroupIds: [victim] };
+      const guarded = { ...env, SG_GUARDIAN_CONFIG: JSON.stringify(config) };
+      const run = await invokeBundle(SCHEDULE, guarded);
+      expect(run.ok, run.error ?? run.logs).toBe(true);
+      expect(mutating(run).filter((r) => r.action.type !== 'record-feed')).toEqual([]);
+      expect(await rules(victim)).toEqual(victimBefore);
+      expect(victimBefore.other).toEqual(['tcp 8080 10.1.0.0/16 app']);
+      expect(victimBefore.v4).toEqual([]);
+      expect(await everywhere()).toEqual(before);
+      const want = rangesFromCloudflare({ v4Text: CF_V4, v6Text: CF_V6 });
+      expect({ v4: before.v4, v6: before.v6 }).toEqual(expected(want.ipv4, want.ipv6, [443]));
+
+      // Tag enrolment opted in: the tagged victim is drift-guarded, so it is skipped and reported (high), still untouched.
+      config.feeds.targets.securityGroups.tagEnrolment = true;
+      await inbox(0);
+      const optIn = await invokeBundle(SCHEDULE, { ...env, SG_GUARDIAN_CONFIG: JSON.stringify(config) });
+      expect(optIn.ok, optIn.error ?? optIn.logs).toBe(true);
+      expect(mutating(optIn).filter((r) => r.action.type !== 'record-feed')).toEqual([]);
+      expect(await rules(victim)).toEqual(victimBefore);
+      expect(await everywhere()).toEqual(before);
+      const skipped = (await inbox(0)).map(notification).filter((n) => n.attributes.action === 'skipped');
+      expect(skipped).toEqual([expect.objectContaining({ attributes: expect.objectContaining({ feed: 'cloudflare', severity: 'high', group_id: victim }) as unknown })]);
+    } finally {
+      await ec2.send(new DeleteTagsCommand({ Resources: [groups[0]!], Tags: [{ Key: 'sg-guardian:feed' }, { Key: 'sg-guardian:ports' }, { Key: FEED_TAGS[0]! }] }));
+      await ec2.send(new DeleteSecurityGroupCommand({ GroupId: victim }));
+    }
   });
 
   it('past the rules quota the set is spread over the shard group, deterministically and within the quota', async () => {

@@ -3,7 +3,8 @@
 // Terraform: bad input fails at plan naming the variable; apply creates what the function needs
 // (prefix lists, the cross-region subscription and permission, the schedule, least-privilege IAM) and
 // settings the Lambda's own schema accepts; a re-plan is empty, and stays empty after the function's
-// part (entries and its two tags) is done by hand. Behaviour: a loopback server publishes the feed
+// part (entries) is done by hand. Attack 8: 0.0.0.0/0 added out of band to a list tagged with the
+// feed's (public, computable) hash is removed by the next sync. Behaviour: a loopback server publishes the feed
 // (the real 2024 ip-ranges.json, then edited versions), and the bundled handler runs with the deployed
 // function's environment on the real notice and on the schedule: entries asserted exactly, a second
 // run makes no mutating call, a shrinking, broken or unverifiable feed changes nothing and notifies.
@@ -45,6 +46,7 @@ import {
   sorted,
 } from '../support/feed-example.js';
 import { rangesFromAwsFile } from '../../lambda-src/feeds/aws-ip-ranges.js';
+import { makeFeedSet } from '../../lambda-src/feeds/feed-set.js';
 
 // The function in another region than the topic: the subscription is cross-region, as in AWS.
 const region = 'eu-west-1';
@@ -176,21 +178,19 @@ describe('examples/cloudfront-prefix-list with terraform against the emulator', 
       cloudflare: { enabled: false, ipv4Url: 'https://www.cloudflare.com/ips-v4', ipv6Url: 'https://www.cloudflare.com/ips-v6' },
       targets: {
         prefixLists: { aws: { ipv4: ids.ipv4, ipv6: ids.ipv6 }, cloudflare: {} },
-        securityGroups: { groupIds: { aws: [], cloudflare: [] }, tagKey: 'sg-guardian:feed', ports: [443], rulesPerGroupQuota: 60 },
+        securityGroups: { groupIds: { aws: [], cloudflare: [] }, tagEnrolment: false, tagKey: 'sg-guardian:feed', ports: [443], rulesPerGroupQuota: 60 },
       },
       maxShrinkPercent: 30,
       minPrefixLength: { ipv4: 8, ipv6: 16 },
     });
     expect(parsed.feeds.targets.prefixLists.aws).toEqual({ ipv4: ids.ipv4, ipv6: ids.ipv6 });
 
-    // IAM: prefix-list writes on the two lists only; groups only when tagged for an enabled feed.
+    // IAM: prefix-list writes on the two lists only, no tagging; no group (none listed, tag enrolment off).
     const statements = await rolePolicy(ws);
     const arns = lists.map((l) => l.PrefixListArn!).sort();
     expect(statements.get('FeedPrefixListEntries')).toMatchObject({ Action: 'ec2:ModifyManagedPrefixList' });
     expect(list(statements.get('FeedPrefixListEntries')!.Resource)).toEqual(arns);
-    expect(list(statements.get('FeedPrefixListTags')!.Resource)).toEqual(arns);
-    expect(statements.get('FeedTaggedGroupRules')!.Condition).toEqual({ StringEqualsIgnoreCase: { 'aws:ResourceTag/sg-guardian:feed': 'aws' } });
-    expect(statements.has('FeedListedGroupRules')).toBe(false);
+    expect([...statements.keys()].filter((s) => s.startsWith('Feed'))).toEqual(['FeedPrefixListEntries']);
     expectFeedLeastPrivilege(statements);
   });
 
@@ -212,21 +212,18 @@ describe('examples/cloudfront-prefix-list with terraform against the emulator', 
     expect(resources.filter((r) => r.address.includes('feed_stale')).map((r) => r.address)).toEqual(['module.sg_guardian.module.alarms[0].aws_cloudwatch_metric_alarm.feed_stale["aws"]']);
   });
 
-  it('converges, and stays converged after the function filled and tagged the lists', async () => {
+  it('converges, and stays converged after the function filled the lists', async () => {
     expect(await replan(ws)).toEqual([]);
 
-    // What the function does on a notice: entries in (version-checked) and its two tags.
+    // What the function does on a notice: entries in (version-checked); it writes no tags.
     const ids = outputs.cloudfront_prefix_list_ids as { ipv4: string; ipv6: string };
     for (const [id, cidr] of [[ids.ipv4, '13.32.0.0/15'], [ids.ipv6, '2600:9000::/28']] as const) {
       const [pl] = (await ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: [id] }))).PrefixLists ?? [];
       // The name is repeated only for moto, which wipes an omitted PrefixListName (EC2 keeps it).
       const modify = { PrefixListId: id, CurrentVersion: pl!.Version, AddEntries: [{ Cidr: cidr, Description: 'sg-guardian aws' }] };
       await ec2.send(new ModifyManagedPrefixListCommand(emulator().kind === 'moto' ? { ...modify, PrefixListName: pl!.PrefixListName } : modify));
-      await ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: FEED_TAGS[0], Value: 'sha256:0123abcd' }, { Key: FEED_TAGS[1], Value: '1720490589' }] }));
       const entries = (await ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: id }))).Entries ?? [];
       expect(entries.map((e) => e.Cidr)).toEqual([cidr]);
-      const [after] = (await ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: [id] }))).PrefixLists ?? [];
-      expect((after!.Tags ?? []).map((t) => t.Key)).toEqual(expect.arrayContaining(FEED_TAGS));
     }
     expect(await replan(ws)).toEqual([]);
   });
@@ -284,6 +281,30 @@ describe('CloudFront feed into prefix lists (examples/cloudfront-prefix-list)', 
     const n = notification((await inbox())[0]!);
     expect(n.subject).toContain('+1 -1');
     expect(n.message).toContain(`- ${withdrawn}`);
+  });
+
+  it('attack 8: 0.0.0.0/0 added out of band, the list tagged with the feed hash and syncToken, is removed by the next sync', async () => {
+    const before = await entries(v4);
+    // The hash is computable from the public feed: anyone who can tag can write the matching one.
+    const hash = makeFeedSet('aws', before).hash;
+    const [pl] = (await ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: [v4] }))).PrefixLists ?? [];
+    const modify = { PrefixListId: v4, CurrentVersion: pl!.Version, AddEntries: [{ Cidr: '0.0.0.0/0', Description: 'sg-guardian:aws' }] };
+    await ec2.send(new ModifyManagedPrefixListCommand(emulator().kind === 'moto' ? { ...modify, PrefixListName: pl!.PrefixListName } : modify));
+    await ec2.send(new CreateTagsCommand({ Resources: [v4], Tags: [{ Key: FEED_TAGS[0]!, Value: hash }, { Key: FEED_TAGS[1]!, Value: '1720494189' }] }));
+    expect(await entries(v4)).toContain('0.0.0.0/0');
+
+    // The daily re-check, with the file unchanged since it was applied.
+    const run = await invokeBundle(SCHEDULE, env);
+    expect(run.ok, run.error ?? run.logs).toBe(true);
+    expect(kinds(run).filter((k) => k.startsWith('modify'))).toEqual(['modify-prefix-list:done']);
+    expect(await entries(v4)).toEqual(before);
+    const n = notification((await inbox())[0]!);
+    expect(n.subject).toContain('+0 -1');
+    expect(n.message).toContain('- 0.0.0.0/0');
+    // A second run finds the list at the feed: nothing to do.
+    const again = await invokeBundle(SCHEDULE, env);
+    expect(mutating(again)).toEqual([]);
+    await ec2.send(new DeleteTagsCommand({ Resources: [v4], Tags: FEED_TAGS.map((Key) => ({ Key })) }));
   });
 
   it('an md5 mismatch applies nothing and sends a high-severity notification', async () => {
@@ -356,7 +377,10 @@ describe('CloudFront feed into prefix lists (examples/cloudfront-prefix-list)', 
   });
 
   it('all of CLOUDFRONT (178 IPv4) into a larger list: more than 100 entries go in batches, exactly', async () => {
-    server.set('/ip-ranges.json', IP_RANGES);
+    // The 2024 file again, under a syncToken newer than the one recorded (an older one is refused as stale).
+    publishAws((doc) => {
+      doc.syncToken = '1720800000';
+    });
     const big = (await client.send(new CreateManagedPrefixListCommand({ PrefixListName: uniqueName('sgg-cf-all'), AddressFamily: 'IPv4', MaxEntries: 250 }))).PrefixList!.PrefixListId!;
     const config = JSON.parse(env.SG_GUARDIAN_CONFIG!) as { feeds: { aws: { services: string[] }; targets: { prefixLists: { aws: Record<string, string> } } } };
     config.feeds.aws.services = ['CLOUDFRONT'];

@@ -13,7 +13,6 @@ import { runEvent } from '../../lambda-src/runtime/run.js';
 import { fetchBytes } from '../../lambda-src/aws/http.js';
 import { MemoryStateStore } from '../../lambda-src/core/memory-state.js';
 import { parseSettings, type Settings } from '../../lambda-src/policy/settings.js';
-import { FEED_HASH_TAG } from '../../lambda-src/feeds/feed-set.js';
 
 const samples = path.join(repoRoot, 'test/fixtures/samples');
 const IP_RANGES = fs.readFileSync(path.join(samples, 'ip-ranges_2024-07-09_syncToken1720490589_md5-7d512815_matches-vincent119-message_joetek.json'));
@@ -35,7 +34,7 @@ async function prefixList(family: 'IPv4' | 'IPv6') {
 async function state(id: string) {
   const pl = (await ec2().send(new DescribeManagedPrefixListsCommand({ PrefixListIds: [id] }))).PrefixLists![0]!;
   const entries = (await ec2().send(new GetManagedPrefixListEntriesCommand({ PrefixListId: id }))).Entries ?? [];
-  return { version: pl.Version, entries: entries.length, hash: pl.Tags?.find((t) => t.Key === FEED_HASH_TAG)?.Value };
+  return { version: pl.Version, entries: entries.length, tags: pl.Tags ?? [] };
 }
 
 /** An EC2 client whose ModifyManagedPrefixList fails as AWS does when another writer got there first. */
@@ -52,7 +51,7 @@ function conflictingEc2() {
   return client;
 }
 
-const deps = (client = ec2()) => ({ ec2: client, sns: sns(), fetch: fetchBytes, state: new MemoryStateStore(), log: () => undefined });
+const deps = (client = ec2(), store = new MemoryStateStore()) => ({ ec2: client, sns: sns(), fetch: fetchBytes, state: store, log: () => undefined });
 
 beforeAll(async () => {
   server = await startFeedServer();
@@ -71,22 +70,27 @@ afterAll(async () => {
 });
 
 describe('feed sync failure paths (in-process, emulator clients)', () => {
-  it('a prefix-list version conflict (fault injected: moto accepts any CurrentVersion) fails the run, records no hash, and notifies high', async () => {
+  it('a prefix-list version conflict (fault injected: moto accepts any CurrentVersion) fails the run, records nothing, and notifies high', async () => {
     const before = await state(v4);
-    const run = await runEvent(NOTICE, settings, deps(conflictingEc2()));
-    expect(run.results.map((r) => `${r.action.type}:${r.status}`)).toEqual(['modify-prefix-list:failed', 'tag-resource:skipped', 'notify:done']);
+    const store = new MemoryStateStore();
+    const run = await runEvent(NOTICE, settings, deps(conflictingEc2(), store));
+    expect(run.results.map((r) => `${r.action.type}:${r.status}`)).toEqual(['modify-prefix-list:failed', 'record-feed:skipped', 'notify:done', 'ignore:skipped']);
     expect(run.results[0]!.detail).toMatch(/PrefixListVersionMismatch/);
     expect(run.results[1]!.detail).toMatch(/earlier action failed/);
     expect(await state(v4)).toEqual(before);
-    expect((await state(v6)).hash).toBeUndefined();
+    expect(await store.getFeed('aws')).toBeUndefined();
+    expect((await state(v6)).tags).toEqual([]);
     const n = notification((await drain(queues, inboxUrl))[0]!);
     expect(n.subject).toMatch(/^FAILED/);
     expect(n.attributes).toMatchObject({ severity: 'high', outcome: 'partial-failure' });
 
     // The retry (Lambda's async retry, or the next notice) sees the real version and applies.
-    const retry = await runEvent(NOTICE, settings, deps());
-    expect(retry.results.map((r) => `${r.action.type}:${r.status}`)).toEqual(['modify-prefix-list:done', 'tag-resource:done', 'notify:done']);
+    const retry = await runEvent(NOTICE, settings, deps(ec2(), store));
+    expect(retry.results.map((r) => `${r.action.type}:${r.status}`)).toEqual(['modify-prefix-list:done', 'record-feed:done', 'notify:done', 'ignore:skipped']);
     expect((await state(v4)).entries).toBe(47);
+    // What was applied lives in the state table, not in tags.
+    expect(await store.getFeed('aws')).toMatchObject({ feed: 'aws', version: 1, syncToken: '1720490589', ipv4Count: 47, ipv6Count: 0 });
+    expect((await state(v4)).tags).toEqual([]);
     await drain(queues, inboxUrl);
   });
 

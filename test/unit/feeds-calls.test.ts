@@ -1,13 +1,12 @@
-// What a feed run costs in AWS calls, where the plan decides it: one tag action (one CreateTags) for
-// every group recording the same applied feed, one notification per feed run however many targets
-// changed, rules read only when the plan looks at them, and no tag-selected group when the
-// settings select none by tag.
+// What a feed run costs in AWS calls, where the plan decides it: no tag call at all (what was
+// applied is one record in the state table, written once per feed run however many groups), one
+// notification per feed run however many targets changed, and no tag-selected group unless tag
+// enrolment is on.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ObservedGroup, ObservedPrefixList } from '../../lambda-src/core/model.js';
 import { parseAwsIpRanges, selectAwsRanges } from '../../lambda-src/feeds/aws-ip-ranges.js';
-import { FEED_HASH_TAG } from '../../lambda-src/feeds/feed-set.js';
-import { planFeed, planSecurityGroups, securityGroupRulesNeeded, selectFeedGroups } from '../../lambda-src/plan/feeds.js';
+import { planFeed, selectFeedGroups } from '../../lambda-src/plan/feeds.js';
 import { FeedSettingsSchema } from '../../lambda-src/policy/feed-settings.js';
 
 const SAMPLES = new URL('../fixtures/samples/', import.meta.url);
@@ -26,49 +25,37 @@ const group = (n: number, tags: Record<string, string> = { 'sg-guardian:feed': '
 const prefixList = (id: string, addressFamily: 'IPv4' | 'IPv6'): ObservedPrefixList => ({ prefixListId: id, version: 1, maxEntries: 200, addressFamily, entries: [], tags: {} });
 
 describe('security-group mode', () => {
-  const settings = FeedSettingsSchema.parse({ aws: { enabled: true, services: ['CLOUDFRONT'] }, targets: { securityGroups: { ports: [80, 443] } } });
+  const listed = Array.from({ length: 12 }, (_, i) => sgId(i));
+  const settings = FeedSettingsSchema.parse({ aws: { enabled: true, services: ['CLOUDFRONT'] }, targets: { securityGroups: { ports: [80, 443], groupIds: { aws: listed } } } });
   const groups = Array.from({ length: 12 }, (_, i) => group(i));
 
-  it('records the applied feed on all 12 shard groups with one tag action', () => {
-    const actions = planSecurityGroups(cloudfront, groups, settings);
-    const tags = actions.filter((a) => a.type === 'tag-resource');
-    expect(tags).toHaveLength(1);
+  it('records the applied feed for all 12 shard groups with one state write and no tag call', () => {
+    const actions = planFeed(cloudfront, { prefixLists: [], groups }, settings);
+    expect(actions.filter((a) => a.type === 'record-feed')).toEqual([expect.objectContaining({ feed: 'aws', hash: cloudfront.hash, syncToken: '1720490589' })]);
+    expect(actions.some((a) => (a.type as string) === 'tag-resource')).toBe(false);
     const authorized = actions.flatMap((a) => (a.type === 'authorize-ingress' ? [a.groupId] : []));
     expect(authorized.length).toBeGreaterThan(1);
-    // Every target records the layout, the empty shards too: all 12 in one call.
-    expect(tags[0]).toMatchObject({ resourceIds: groups.map((g) => g.groupId), tags: { [FEED_HASH_TAG]: expect.stringMatching(/^[0-9a-f]{16}$/) as string } });
     expect(actions.filter((a) => a.type === 'notify')).toHaveLength(1);
   });
 
-  it('needs the rules only until every group records this feed and layout; the plan is the same without them then', () => {
-    expect(securityGroupRulesNeeded(cloudfront, groups, settings)).toBe(true);
-    const tag = planSecurityGroups(cloudfront, groups, settings).find((a) => a.type === 'tag-resource')!;
-    const rule = { ruleId: 'sgr-00000000000000001', direction: 'ingress', protocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: cloudfront.ipv4[0], description: 'sg-guardian:aws' } as const;
-    const applied = groups.map((g) => ({ ...g, tags: { ...g.tags, ...(tag.type === 'tag-resource' ? tag.tags : {}) }, rules: [{ ...rule, groupId: g.groupId }] }));
-    expect(securityGroupRulesNeeded(cloudfront, applied, settings)).toBe(false);
-    const withoutRules = applied.map((g) => ({ ...g, rules: [] }));
-    expect(planFeed(cloudfront, { prefixLists: [], groups: withoutRules }, settings)).toEqual(planFeed(cloudfront, { prefixLists: [], groups: applied }, settings));
-    // Other ports change the layout: the rules are needed again.
-    const port443 = FeedSettingsSchema.parse({ aws: { enabled: true, services: ['CLOUDFRONT'] }, targets: { securityGroups: { ports: [443] } } });
-    expect(securityGroupRulesNeeded(cloudfront, applied, port443)).toBe(true);
-    expect(securityGroupRulesNeeded(cloudfront, [], settings)).toBe(false);
-  });
-
-  it('selects no group by tag when tagKey is null, only the listed ones', () => {
-    const listed = FeedSettingsSchema.parse({ aws: { enabled: true }, targets: { securityGroups: { tagKey: null, groupIds: { aws: [sgId(3)] } } } });
-    expect(selectFeedGroups('aws', groups, listed).map((g) => g.groupId)).toEqual([sgId(3)]);
+  it('selects no group by tag unless tag enrolment is on, only the listed ones', () => {
+    const byId = FeedSettingsSchema.parse({ aws: { enabled: true }, targets: { securityGroups: { groupIds: { aws: [sgId(3)] } } } });
+    expect(selectFeedGroups('aws', groups, byId).selected.map((g) => g.groupId)).toEqual([sgId(3)]);
+    const enrolment = FeedSettingsSchema.parse({ aws: { enabled: true }, targets: { securityGroups: { tagEnrolment: true, groupIds: { aws: [sgId(3)] } } } });
+    expect(selectFeedGroups('aws', groups, enrolment).selected).toHaveLength(12);
+    expect(selectFeedGroups('aws', groups, enrolment, [sgId(3), sgId(4)])).toMatchObject({ skipped: [expect.objectContaining({ groupId: sgId(4) })] });
   });
 });
 
 describe('one notification per feed run', () => {
   const settings = FeedSettingsSchema.parse({
     aws: { enabled: true, services: ['CLOUDFRONT'] },
-    targets: { prefixLists: { aws: { ipv4: 'pl-0000000000000000a', ipv6: 'pl-0000000000000000b' } }, securityGroups: { ports: [443], rulesPerGroupQuota: 1000 } },
+    targets: { prefixLists: { aws: { ipv4: 'pl-0000000000000000a', ipv6: 'pl-0000000000000000b' } }, securityGroups: { ports: [443], rulesPerGroupQuota: 1000, groupIds: { aws: [sgId(1)] } } },
   });
 
   it('two prefix lists and a group change: one applied notice naming all three, counts summed', () => {
     const actions = planFeed(cloudfront, { prefixLists: [prefixList('pl-0000000000000000a', 'IPv4'), prefixList('pl-0000000000000000b', 'IPv6')], groups: [group(1)] }, settings);
-    expect(actions.map((a) => a.type)).toEqual(['modify-prefix-list', 'notify', 'modify-prefix-list', 'authorize-ingress', 'tag-resource']);
+    expect(actions.map((a) => a.type)).toEqual(['modify-prefix-list', 'notify', 'modify-prefix-list', 'authorize-ingress', 'record-feed']);
     const notices = actions.filter((a) => a.type === 'notify');
     expect(notices).toHaveLength(1);
     // 178 + 27 entries, 205 rules; the subject is cut at SNS's limit, the message names every target.

@@ -105,7 +105,7 @@ describe('the planner refuses an implausible feed whole', () => {
 
   it('a plausible feed still plans the change', () => {
     const actions = planFeed(makeFeedSet('cloudflare', ['173.245.48.0/20', '103.21.244.0/22']), observed, settings);
-    expect(actions.map((a) => a.type)).toEqual(['modify-prefix-list', 'notify']);
+    expect(actions.map((a) => a.type)).toEqual(['modify-prefix-list', 'notify', 'record-feed']);
   });
 
   it('feeds.minPrefixLength is validated: 0 would admit a default route', () => {

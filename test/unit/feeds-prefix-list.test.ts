@@ -1,11 +1,10 @@
 // Prefix-list mode (planPrefixList): exactly the family's set, one modify against the observed
-// version, early exit on the kept hash. Uses the 2024 ip-ranges.json sample for the real set.
+// version, entries compared on every run whatever the list's tags say. Uses the 2024 ip-ranges.json sample for the real set.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../lambda-src/core/model.js';
 import { parseAwsIpRanges, selectAwsRanges } from '../../lambda-src/feeds/aws-ip-ranges.js';
 import { parseCloudflareText } from '../../lambda-src/feeds/cloudflare.js';
-import { FEED_HASH_TAG, FEED_SYNC_TOKEN_TAG } from '../../lambda-src/feeds/feed-set.js';
 import type { ObservedPrefixList } from '../../lambda-src/core/model.js';
 import { planFeed, planPrefixList } from '../../lambda-src/plan/feeds.js';
 import { FeedSettingsSchema } from '../../lambda-src/policy/feed-settings.js';
@@ -45,8 +44,8 @@ describe('planPrefixList', () => {
       prefixListId: PL,
       currentVersion: 12,
       remove: [],
-      tags: { [FEED_HASH_TAG]: originFacing.hash, [FEED_SYNC_TOKEN_TAG]: '1720490589' },
     });
+    expect(modify).not.toHaveProperty('tags');
     expect(new Set(after(observed, modify!))).toEqual(new Set(originFacing.ipv4));
     expect(after(observed, modify!)).toHaveLength(47);
     expect(notify).toMatchObject({
@@ -69,9 +68,7 @@ describe('planPrefixList', () => {
 
   it('treats a non-canonical spelling of a wanted range as present', () => {
     const observed = prefixList(cloudflare.ipv6.map((c) => c.toUpperCase()), { addressFamily: 'IPv6' });
-    expect(planPrefixList(cloudflare, observed, settings)).toEqual([
-      expect.objectContaining({ type: 'tag-resource', resourceIds: [PL], tags: { [FEED_HASH_TAG]: cloudflare.hash } }),
-    ]);
+    expect(planPrefixList(cloudflare, observed, settings)).toEqual([{ type: 'ignore', reason: expect.stringMatching(/^unchanged/) as string }]);
   });
 
   it('an IPv6 list gets only the IPv6 family', () => {
@@ -80,15 +77,26 @@ describe('planPrefixList', () => {
     expect((actions[0] as { add: unknown[] }).add).toHaveLength(27);
   });
 
-  it('exits early when the list carries the hash of the selected set', () => {
-    const observed = prefixList(['192.0.2.0/24'], { tags: { [FEED_HASH_TAG]: originFacing.hash } });
-    const actions = planPrefixList(originFacing, observed, settings);
-    expect(actions).toEqual([{ type: 'ignore', reason: expect.stringMatching(/^unchanged/) as string }]);
+  it('a hash tag decides nothing: 0.0.0.0/0 added out of band to a list tagged with the feed hash is removed', () => {
+    const observed = prefixList([...originFacing.ipv4, '0.0.0.0/0'], { tags: { 'sg-guardian:feed-hash': originFacing.hash, 'sg-guardian:feed-sync-token': '1720490589' } });
+    const record = { feed: 'aws', version: 2, syncToken: '1720490589', hash: originFacing.hash, ipv4Count: 47, ipv6Count: 0 };
+    const actions = planPrefixList(originFacing, observed, settings, record);
+    expect(actions[0]).toMatchObject({ type: 'modify-prefix-list', add: [], remove: [{ Cidr: '0.0.0.0/0' }] });
+    expect(new Set(after(observed, actions[0]!))).toEqual(new Set(originFacing.ipv4));
+  });
+
+  it('a padded list is cleaned, not refused as a shrink: the shrink is judged against the recorded count', () => {
+    const pad = Array.from({ length: 25 }, (_, i) => `45.${64 + i}.0.0/16`);
+    const observed = prefixList([...originFacing.ipv4, ...pad], { maxEntries: 100 });
+    const record = { feed: 'aws', version: 2, syncToken: '1720490589', hash: originFacing.hash, ipv4Count: 47, ipv6Count: 0 };
+    const actions = planPrefixList(originFacing, observed, settings, record);
+    expect(actions[0]).toMatchObject({ type: 'modify-prefix-list', add: [] });
+    expect(new Set(after(observed, actions[0]!))).toEqual(new Set(originFacing.ipv4));
   });
 
   it('a newer notice with the same ranges is unchanged (most AmazonIpSpaceChanged notices)', () => {
     const newer = { ...originFacing, syncToken: '1720499999' };
-    const observed = prefixList(originFacing.ipv4, { tags: { [FEED_HASH_TAG]: originFacing.hash, [FEED_SYNC_TOKEN_TAG]: '1720490589' } });
+    const observed = prefixList(originFacing.ipv4);
     expect(planPrefixList(newer, observed, settings)).toEqual([{ type: 'ignore', reason: expect.stringMatching(/^unchanged/) as string }]);
   });
 
@@ -99,7 +107,7 @@ describe('planPrefixList', () => {
   });
 
   it('refuses a shrink beyond the threshold: all of CLOUDFRONT -> origin-facing only is 178 -> 47', () => {
-    const observed = prefixList(cloudfront.ipv4, { maxEntries: 200, tags: { [FEED_HASH_TAG]: cloudfront.hash, [FEED_SYNC_TOKEN_TAG]: '1720490589' } });
+    const observed = prefixList(cloudfront.ipv4, { maxEntries: 200 });
     const actions = planPrefixList(originFacing, observed, settings);
     expect(actions).toEqual([expect.objectContaining({ type: 'notify', severity: 'high', subject: `Feed REJECTED: aws shrink 73.6% > 30% (${PL})` })]);
     // Intended: raise the threshold for one run.
@@ -125,10 +133,11 @@ describe('planFeed with prefix lists', () => {
       ],
       groups: [],
     }, configured);
-    expect(actions.map((a) => [a.type, 'prefixListId' in a ? a.prefixListId : 'resourceIds' in a ? a.resourceIds.join() : ''])).toEqual([
+    expect(actions.map((a) => [a.type, 'prefixListId' in a ? a.prefixListId : a.type === 'ignore' ? a.reason.split(' ')[1] : ''])).toEqual([
       ['modify-prefix-list', 'pl-0000000000000000a'],
       ['notify', ''],
-      ['tag-resource', 'pl-0000000000000000b'],
+      ['ignore', 'pl-0000000000000000b'],
+      ['record-feed', ''],
     ]);
     expect(actions[1]).toMatchObject({ subject: 'Cloudflare ranges applied: +15 -0 to pl-0000000000000000a' });
   });

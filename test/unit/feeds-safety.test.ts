@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Action, ObservedGroup } from '../../lambda-src/core/model.js';
 import { parseAwsIpRanges } from '../../lambda-src/feeds/aws-ip-ranges.js';
-import { FEED_HASH_TAG, FEED_SYNC_TOKEN_TAG, type FeedSet, makeFeedSet } from '../../lambda-src/feeds/feed-set.js';
+import { type FeedSet, makeFeedSet } from '../../lambda-src/feeds/feed-set.js';
+import type { FeedRecord } from '../../lambda-src/core/state.js';
 import type { ObservedPrefixList } from '../../lambda-src/core/model.js';
 import { type PreviousFeedState, checkFeedSafety, planFeed, planFeedRejected } from '../../lambda-src/plan/feeds.js';
 import { FeedSettingsSchema } from '../../lambda-src/policy/feed-settings.js';
@@ -69,10 +70,12 @@ describe('a refused feed applies nothing and raises one high notify', () => {
     tags,
   });
   const applied = feed(100, 10, '1720490589');
-  const observedFrom = (set: FeedSet, tags: Record<string, string> = {}) => ({
-    prefixLists: [pl('pl-0000000000000000a', 'IPv4', set.ipv4, tags), pl('pl-0000000000000000b', 'IPv6', set.ipv6, tags)],
+  const observedFrom = (set: FeedSet, record?: FeedRecord) => ({
+    prefixLists: [pl('pl-0000000000000000a', 'IPv4', set.ipv4), pl('pl-0000000000000000b', 'IPv6', set.ipv6)],
     groups: [] as ObservedGroup[],
+    ...(record ? { record } : {}),
   });
+  const recorded = (set: FeedSet): FeedRecord => ({ feed: 'aws', version: 4, syncToken: set.syncToken, hash: set.hash, ipv4Count: set.ipv4.length, ipv6Count: set.ipv6.length });
   const mutating = (actions: Action[]) => actions.filter((a) => a.type !== 'notify' && a.type !== 'ignore');
 
   it.each<[string, FeedSet, string]>([
@@ -81,7 +84,7 @@ describe('a refused feed applies nothing and raises one high notify', () => {
     ['older', feed(101, 10, '1720490500'), 'Feed REJECTED: aws syncToken 1720490500 older than applied 1720490589'],
     ['shrink', feed(55, 10, '1720490590'), 'Feed REJECTED: aws shrink 45% > 30% (pl-0000000000000000a)'],
   ])('%s', (_what, next, subject) => {
-    const actions = planFeed(next, observedFrom(applied, { [FEED_SYNC_TOKEN_TAG]: '1720490589', [FEED_HASH_TAG]: applied.hash }), enabled);
+    const actions = planFeed(next, observedFrom(applied, recorded(applied)), enabled);
     expect(mutating(actions)).toEqual([]);
     expect(actions).toHaveLength(1);
     expect(actions[0]).toMatchObject({ type: 'notify', severity: 'high', subject, attributes: { kind: 'feed', action: 'rejected', severity: 'high', feed: 'aws' } });
@@ -103,8 +106,16 @@ describe('a refused feed applies nothing and raises one high notify', () => {
   });
 
   it('a believable feed passes the same targets', () => {
-    const actions = planFeed(feed(101, 10, '1720490590'), observedFrom(applied, { [FEED_SYNC_TOKEN_TAG]: '1720490589' }), enabled);
-    expect(mutating(actions).map((a) => a.type)).toEqual(['modify-prefix-list', 'tag-resource']);
+    const actions = planFeed(feed(101, 10, '1720490590'), observedFrom(applied, recorded(applied)), enabled);
+    expect(mutating(actions).map((a) => a.type)).toEqual(['modify-prefix-list', 'record-feed']);
+    expect(actions.at(-1)).toMatchObject({ type: 'record-feed', syncToken: '1720490590', ipv4Count: 101, ipv6Count: 10, expectedVersion: 4 });
+  });
+
+  it('a stale syncToken is refused against the record even when a tag on the lists claims otherwise', () => {
+    const tagged = observedFrom(applied, recorded(applied));
+    for (const l of tagged.prefixLists) l.tags = { 'sg-guardian:feed-sync-token': '1' };
+    const actions = planFeed(feed(101, 10, '1720490500'), tagged, enabled);
+    expect(actions).toEqual([expect.objectContaining({ type: 'notify', severity: 'high', subject: 'Feed REJECTED: aws syncToken 1720490500 older than applied 1720490589' })]);
   });
 
   it('a disabled feed plans nothing', () => {

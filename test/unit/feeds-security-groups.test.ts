@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Action, ObservedGroup, SecurityGroupRule } from '../../lambda-src/core/model.js';
 import { parseAwsIpRanges, selectAwsRanges } from '../../lambda-src/feeds/aws-ip-ranges.js';
 import { parseCloudflareText } from '../../lambda-src/feeds/cloudflare.js';
-import { FEED_HASH_TAG, type FeedSet, makeFeedSet } from '../../lambda-src/feeds/feed-set.js';
+import { type FeedSet, makeFeedSet } from '../../lambda-src/feeds/feed-set.js';
 import { planFeed, planSecurityGroups } from '../../lambda-src/plan/feeds.js';
 import { type FeedSettings, FeedSettingsSchema } from '../../lambda-src/policy/feed-settings.js';
 
@@ -17,8 +17,10 @@ const CF_V4 = 'cloudflare-ips-v4_2021-11_wget-raw-no-trailing-newline_plug_cloud
 const CF_V6 = 'cloudflare-ips-v6_2021-11_wget-raw-no-trailing-newline_plug_cloudflare.txt';
 
 const cloudflare = parseCloudflareText(readFileSync(new URL(CF_V4, SAMPLES), 'utf8'), readFileSync(new URL(CF_V6, SAMPLES), 'utf8'));
-const settings = FeedSettingsSchema.parse({ aws: { enabled: true }, cloudflare: { enabled: true } });
-const twoPorts = FeedSettingsSchema.parse({ aws: { enabled: true }, cloudflare: { enabled: true }, targets: { securityGroups: { ports: [80, 443] } } });
+// Most of these tests are about layout (shards, quota, markers): the groups are enrolled by tag
+// (tag enrolment on) so each test can make its own; Terraform-listed targets are tested below.
+const settings = FeedSettingsSchema.parse({ aws: { enabled: true }, cloudflare: { enabled: true }, targets: { securityGroups: { tagEnrolment: true } } });
+const twoPorts = FeedSettingsSchema.parse({ aws: { enabled: true }, cloudflare: { enabled: true }, targets: { securityGroups: { tagEnrolment: true, ports: [80, 443] } } });
 
 const sgId = (n: number): string => `sg-${n.toString(16).padStart(17, '0')}`;
 let nextRule = 0;
@@ -65,8 +67,6 @@ function apply(groups: ObservedGroup[], actions: Action[], quota = 60): Observed
       const v4 = ingress.filter((r) => !r.cidrIpv6).length;
       const v6 = ingress.filter((r) => !r.cidrIpv4).length;
       if (v4 > quota || v6 > quota) expect.fail(`RulesPerSecurityGroupLimitExceeded in ${g.groupId}: ${v4} IPv4, ${v6} IPv6`);
-    } else if (action.type === 'tag-resource') {
-      for (const id of action.resourceIds) Object.assign(get(id).tags, action.tags);
     }
   }
   return [...byId.values()];
@@ -91,8 +91,8 @@ describe('one group', () => {
     ];
     const before = group(1, { rules: others });
     const actions = planSecurityGroups(cloudflare, [before], settings);
-    expect(actions.map((a) => a.type)).toEqual(['authorize-ingress', 'tag-resource', 'notify']);
-    expect(actions[2]).toMatchObject({
+    expect(actions.map((a) => a.type)).toEqual(['authorize-ingress', 'notify']);
+    expect(actions[1]).toMatchObject({
       subject: `Cloudflare ranges applied: +22 -0 to ${sgId(1)}`,
       attributes: { kind: 'feed', action: 'applied', feed: 'cloudflare', group_id: sgId(1) },
     });
@@ -127,12 +127,12 @@ describe('one group', () => {
     for (const untouched of [4, 5, 6, 7, 8]) expect(afterGroup!.rules).toContainEqual(before.rules[untouched]);
   });
 
-  it('exits early once applied; a change of ports is not masked by the unchanged feed', () => {
+  it('plans nothing once applied; a change of ports is applied with the feed unchanged', () => {
     const applied = apply([group(1)], planSecurityGroups(cloudflare, [group(1)], settings));
     expect(planSecurityGroups(cloudflare, applied, settings)).toEqual([{ type: 'ignore', reason: expect.stringMatching(/^unchanged/) as string }]);
 
     const actions = planSecurityGroups(cloudflare, applied, twoPorts);
-    expect(mutating(actions).map((a) => a.type)).toEqual(['authorize-ingress', 'tag-resource']);
+    expect(mutating(actions).map((a) => a.type)).toEqual(['authorize-ingress']);
     const [afterGroup] = apply(applied, actions);
     expect(managed(afterGroup!)).toHaveLength(44);
     expect(planSecurityGroups(cloudflare, [afterGroup!], twoPorts)[0]).toMatchObject({ type: 'ignore' });
@@ -147,10 +147,26 @@ describe('one group', () => {
 });
 
 describe('selection', () => {
-  it('takes groups tagged with the feed and groups listed by ID; leaves the others', () => {
+  it('without tag enrolment (the default) takes only the groups Terraform lists, whatever their tags', () => {
+    const byIdOnly = FeedSettingsSchema.parse({ cloudflare: { enabled: true }, targets: { securityGroups: { groupIds: { cloudflare: [sgId(2)] } } } });
+    const listed = { ...group(2), tags: {} };
+    const actions = planSecurityGroups(cloudflare, [group(1), listed], byIdOnly);
+    expect(mutating(actions).map((a) => ('groupId' in a ? a.groupId : a.type))).toEqual([sgId(2)]);
+  });
+
+  it('with tag enrolment on, a tagged group the drift guard guards is skipped and reported; a listed one still gets the feed', () => {
+    const byId = FeedSettingsSchema.parse({ cloudflare: { enabled: true }, targets: { securityGroups: { tagEnrolment: true, groupIds: { cloudflare: [sgId(2)] } } } });
+    const guardedListed = group(2);
+    const actions = planSecurityGroups(cloudflare, [group(1), guardedListed, group(3, { vpcId: 'vpc-3' })], byId, { driftGuardedGroupIds: [sgId(1), sgId(2)] });
+    expect(mutating(actions).map((a) => ('groupId' in a ? a.groupId : a.type)).sort()).toEqual([sgId(2), sgId(3)]);
+    const skipped = actions.find((a) => a.type === 'notify' && a.attributes.action === 'skipped');
+    expect(skipped).toMatchObject({ severity: 'high', subject: `Feed SKIPPED guarded group: cloudflare (${sgId(1)})`, attributes: { group_id: sgId(1) } });
+  });
+
+  it('takes groups tagged with the feed (tag enrolment on) and groups listed by ID; leaves the others', () => {
     const listed = { ...group(2), tags: {} };
     const otherFeed = group(3, { tags: { 'sg-guardian:feed': 'aws' } });
-    const byId = FeedSettingsSchema.parse({ cloudflare: { enabled: true }, targets: { securityGroups: { groupIds: { cloudflare: [sgId(2)] } } } });
+    const byId = FeedSettingsSchema.parse({ cloudflare: { enabled: true }, targets: { securityGroups: { tagEnrolment: true, groupIds: { cloudflare: [sgId(2)] } } } });
     const actions = planSecurityGroups(cloudflare, [otherFeed, listed, group(1, { vpcId: 'vpc-2' })], byId);
     expect(mutating(actions).filter((a) => a.type === 'authorize-ingress').map((a) => 'groupId' in a && a.groupId).sort()).toEqual([sgId(1), sgId(2)]);
   });
@@ -161,18 +177,21 @@ describe('selection', () => {
     expect(planSecurityGroups(cloudflare, [], settings)).toEqual([{ type: 'ignore', reason: 'no security group targets the cloudflare feed' }]);
   });
 
-  it('a group with ports tag 80,443 gets its own full copy on both ports', () => {
-    const groups = [group(1), group(2, { tags: { 'sg-guardian:ports': '80, 443' } })];
+  it('ports come from the settings only: a sg-guardian:ports tag (22,3389) opens nothing', () => {
+    const groups = [group(1, { vpcId: 'vpc-a' }), group(2, { vpcId: 'vpc-b', tags: { 'sg-guardian:ports': '22,3389' } })];
     const after = apply(groups, planSecurityGroups(cloudflare, groups, settings));
-    expect(managed(after[0]!)).toHaveLength(22);
-    expect(managed(after[1]!)).toEqual([...cloudflare.ipv4, ...cloudflare.ipv6].flatMap((c) => [`${c} 443`, `${c} 80`]).sort());
+    for (const g of after) expect(managed(g)).toEqual([...cloudflare.ipv4, ...cloudflare.ipv6].map((c) => `${c} 443`).sort());
   });
 
-  it('a bad ports tag is reported and that group left as it is', () => {
-    const groups = [group(1), group(2, { tags: { 'sg-guardian:ports': 'https' } })];
-    const actions = planSecurityGroups(cloudflare, groups, settings);
-    expect(actions[0]).toMatchObject({ type: 'notify', severity: 'high', subject: `Feed REJECTED: cloudflare bad sg-guardian:ports tag (${sgId(2)})`, attributes: { group_id: sgId(2) } });
-    expect(mutating(actions).every((a) => !('groupId' in a && a.groupId === sgId(2)) && !('resourceIds' in a && a.resourceIds.includes(sgId(2))))).toBe(true);
+  it('a hash tag on the groups decides nothing: marked rules an intruder added are revoked', () => {
+    const applied = apply([group(1)], planSecurityGroups(cloudflare, [group(1)], settings));
+    const tampered = applied.map((g) => ({
+      ...g,
+      tags: { ...g.tags, 'sg-guardian:feed-hash': cloudflare.hash },
+      rules: [...g.rules, rule(g.groupId, { cidrIpv4: '0.0.0.0/0', fromPort: 22, toPort: 22, description: 'sg-guardian:cloudflare' })],
+    }));
+    const actions = planSecurityGroups(cloudflare, tampered, settings);
+    expect(mutating(actions)).toEqual([expect.objectContaining({ type: 'revoke-ingress', groupId: sgId(1), ruleIds: [tampered[0]!.rules.at(-1)!.ruleId] })]);
   });
 
   it('groups in different VPCs never share the load: each gets the full set', () => {
@@ -275,7 +294,7 @@ describe('sharding under the rules quota', () => {
         reason: expect.any(String) as string,
       },
     ]);
-    // Every group is re-tagged with the new hash, so the next run exits early.
+    // Applied: the next run finds every group at the set and plans nothing.
     const after = apply(applied, actions);
     expect(planSecurityGroups(grown, after, twoPorts)).toEqual([{ type: 'ignore', reason: expect.stringMatching(/^unchanged/) as string }]);
   });
@@ -308,15 +327,20 @@ describe('sharding under the rules quota', () => {
 });
 
 describe('planFeed with security groups', () => {
-  it('plans the tagged groups of the feed', () => {
+  it('plans the groups of the feed, then records the applied set in the state table (no tag)', () => {
     const actions = planFeed(cloudflare, { prefixLists: [], groups: [group(1)] }, settings);
-    expect(actions.map((a) => a.type)).toEqual(['authorize-ingress', 'tag-resource', 'notify']);
+    expect(actions.map((a) => a.type)).toEqual(['authorize-ingress', 'notify', 'record-feed']);
+    expect(actions.at(-1)).toEqual(expect.objectContaining({ type: 'record-feed', feed: 'cloudflare', hash: cloudflare.hash, ipv4Count: 15, ipv6Count: 7 }));
+    expect(actions.at(-1)).not.toHaveProperty('expectedVersion');
   });
 
-  it('keeps the layout hash on the groups (not the bare feed hash)', () => {
-    const actions = planFeed(cloudflare, { prefixLists: [], groups: [group(1)] }, settings);
-    const tag = actions.find((a) => a.type === 'tag-resource');
-    expect(tag).toMatchObject({ tags: { [FEED_HASH_TAG]: expect.stringMatching(/^[0-9a-f]{16}$/) as string } });
-    expect((tag as { tags: Record<string, string> }).tags[FEED_HASH_TAG]).not.toBe(cloudflare.hash);
+  it('judges a shrink against the counts recorded, not against rules an intruder padded the group with', () => {
+    const applied = apply([group(1)], planSecurityGroups(cloudflare, [group(1)], settings));
+    const padded = applied.map((g) => ({ ...g, rules: [...g.rules, ...Array.from({ length: 15 }, (_, i) => rule(g.groupId, { cidrIpv4: `45.${64 + i}.0.0/16`, description: 'sg-guardian:cloudflare' }))] }));
+    const record = { feed: 'cloudflare', version: 3, hash: cloudflare.hash, ipv4Count: 15, ipv6Count: 7 };
+    const actions = planFeed(cloudflare, { prefixLists: [], groups: padded, record }, settings);
+    expect(actions.map((a) => a.type)).toEqual(['revoke-ingress', 'notify']);
+    // Without the record the padding would look like a 50% shrink and be refused.
+    expect(planFeed(cloudflare, { prefixLists: [], groups: padded }, settings)[0]).toMatchObject({ type: 'notify', attributes: { action: 'rejected' } });
   });
 });

@@ -12,8 +12,8 @@ describe('FeedSettingsSchema', () => {
         prefixLists: { aws: {}, cloudflare: {} },
         securityGroups: {
           groupIds: { aws: [], cloudflare: [] },
+          tagEnrolment: false,
           tagKey: 'sg-guardian:feed',
-          portsTagKey: 'sg-guardian:ports',
           shardIndexTagKey: 'sg-guardian:shard',
           ports: [443],
           rulesPerGroupQuota: 60,
@@ -38,8 +38,13 @@ describe('FeedSettingsSchema', () => {
       },
       maxShrinkPercent: 50,
     });
-    expect(s.targets.securityGroups).toMatchObject({ groupIds: { aws: [], cloudflare: ['sg-0123456789abcdef0'] }, ports: [80, 443], tagKey: 'sg-guardian:feed' });
+    expect(s.targets.securityGroups).toMatchObject({ groupIds: { aws: [], cloudflare: ['sg-0123456789abcdef0'] }, ports: [80, 443], tagEnrolment: false, tagKey: 'sg-guardian:feed' });
     expect(s.aws.url).toBe('https://ip-ranges.amazonaws.com/ip-ranges.json');
+  });
+
+  it('refuses a ports tag key and a null tag key: ports are never a tag, enrolment is the tagEnrolment switch', () => {
+    expect(() => FeedSettingsSchema.parse({ targets: { securityGroups: { portsTagKey: 'sg-guardian:ports' } } })).toThrow(/portsTagKey/);
+    expect(() => FeedSettingsSchema.parse({ targets: { securityGroups: { tagKey: null } } })).toThrow();
   });
 
   it('accepts plain http only on loopback (tests and local mirrors serve the feeds there)', () => {
