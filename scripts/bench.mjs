@@ -19,6 +19,7 @@ import {
   CreateVpcCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { emulatorEnv, startEmulator } from './emulator.mjs';
 
@@ -64,7 +65,10 @@ async function calls() {
         GroupName: name, Description: name, VpcId: vpcId,
         ...(Object.keys(tags).length ? { TagSpecifications: [{ ResourceType: 'security-group', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }] } : {}),
       }))).GroupId;
-    const base = { notifications: { topicArn }, selfRoleArn: `arn:aws:iam::${emu.accountId}:role/sg-guardian` };
+    // The desired-state table (modules/state-table); the drift guard is on only in its own scenario.
+    const tableName = 'sg-guardian-bench-state';
+    await new DynamoDBClient(cfg).send(new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
+    const base = { notifications: { topicArn }, selfRoleArn: `arn:aws:iam::${emu.accountId}:role/sg-guardian`, state: { tableName }, drift: { enabled: false } };
     let loaded = 0;
     // Each scenario is a fresh container: the handler reads SG_GUARDIAN_CONFIG once per import.
     const lambda = async (settings) => {
@@ -94,11 +98,14 @@ async function calls() {
       const made = await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
       const event = sample('eventbridge-AuthorizeSecurityGroupIngress-console-0-65535-with-securityGroupRuleSet_nuvibit-blog.json');
       event.account = emu.accountId;
+      Object.assign(event.detail, { recipientAccountId: emu.accountId, awsRegion: emu.region });
       event.detail.requestParameters.groupId = groupId;
       Object.assign(event.detail.responseElements.securityGroupRuleSet.items[0], { groupId, securityGroupRuleId: made.SecurityGroupRules[0].SecurityGroupRuleId, groupOwnerId: emu.accountId });
-      const handler = await lambda({ drift: { guardTag: { key: 'sg-guardian:guard', value: 'true' } } });
-      // The tags decide whether the group is guarded; the rule IDs to revoke are in the event.
-      await run('drift revert (guard tag)', handler, event, { DescribeSecurityGroups: 1, RevokeSecurityGroupIngress: 1, Publish: 1 });
+      const handler = await lambda({ drift: { enabled: true, guardTag: { key: 'sg-guardian:guard', value: 'true' } } });
+      // One fresh read of the group (its rules, with IDs: the reconciler compares them with the
+      // baseline), the revoke, the notification; in the table: the ledger claim (PutItem) and its
+      // completion (UpdateItem), one consistent read of the group's record and one conditional write.
+      await run('drift revert (guard tag)', handler, event, { DescribeSecurityGroups: 1, DescribeSecurityGroupRules: 1, RevokeSecurityGroupIngress: 1, Publish: 1, GetItem: 1, PutItem: 2, UpdateItem: 1 });
     }
 
     // CloudFront (AmazonIpSpaceChanged, 2024-07-09 file) into the module's two prefix lists.
@@ -110,9 +117,11 @@ async function calls() {
       });
       const notice = sample('sns-AmazonIpSpaceChanged-2024-07-09-realvalues-in-test-envelope_vincent119.json');
       // What was applied is recorded in the state table (in memory here): no tag call.
-      await run('CloudFront -> prefix lists (first)', handler, notice, { 'GET /ip-ranges.json': 1, DescribeManagedPrefixLists: 2, GetManagedPrefixListEntries: 2, ModifyManagedPrefixList: 1, Publish: 1 });
+      await run('CloudFront -> prefix lists (first)', handler, notice, { 'GET /ip-ranges.json': 1, DescribeManagedPrefixLists: 2, GetManagedPrefixListEntries: 2, ModifyManagedPrefixList: 1, Publish: 1, GetItem: 1, PutItem: 1 });
       // The entries are read every run: no tag stands in for comparing them (issue #9, attack 8).
-      await run('CloudFront -> prefix lists (no-op)', handler, notice, { 'GET /ip-ranges.json': 1, DescribeManagedPrefixLists: 2, GetManagedPrefixListEntries: 2 });
+      // The feed's record in the state table is read every run (a stale syncToken is refused) and
+      // written only when the applied set changed.
+      await run('CloudFront -> prefix lists (no-op)', handler, notice, { 'GET /ip-ranges.json': 1, DescribeManagedPrefixLists: 2, GetManagedPrefixListEntries: 2, GetItem: 1 });
     }
 
     // CloudFront into two shard groups on ports 80 and 443 (47 ranges x 2 ports > one group's 60 rules).
@@ -122,7 +131,8 @@ async function calls() {
       const handler = await lambda({ feeds: { aws: { enabled: true, url: feeds.url('/ip-ranges.json'), syncOnSchedule: false }, targets: { securityGroups: { ports: [80, 443], groupIds: { aws } } } } });
       const notice = sample('sns-AmazonIpSpaceChanged-2024-07-09-realvalues-in-test-envelope_vincent119.json');
       await run('CloudFront -> 2 groups, 80+443', handler, notice, {
-        'GET /ip-ranges.json': 1, DescribeSecurityGroups: 1, DescribeSecurityGroupRules: 1, AuthorizeSecurityGroupIngress: 2, Publish: 1,
+        // The feed's record already holds this syncToken and set (the prefix-list scenario applied it): read, not written.
+        'GET /ip-ranges.json': 1, DescribeSecurityGroups: 1, DescribeSecurityGroupRules: 1, AuthorizeSecurityGroupIngress: 2, Publish: 1, GetItem: 1,
       });
     }
 
@@ -133,10 +143,10 @@ async function calls() {
       const schedule = sample('eventbridge-scheduled-event_custodian.json');
       const twoLists = 'two text lists (the default); feeds.cloudflare.apiUrl is one request';
       await run('Cloudflare -> 1 group (first)', handler, schedule, {
-        'GET /ips-v4': 1, 'GET /ips-v6': 0, DescribeSecurityGroups: 1, DescribeSecurityGroupRules: 1, AuthorizeSecurityGroupIngress: 1, Publish: 1,
+        'GET /ips-v4': 1, 'GET /ips-v6': 0, DescribeSecurityGroups: 1, DescribeSecurityGroupRules: 1, AuthorizeSecurityGroupIngress: 1, Publish: 1, GetItem: 1, PutItem: 1,
       }, { 'GET /ips-v6': twoLists });
       // The rules are read every run and compared with the feed: no tag stands in for them (issue #9, attack 7/8).
-      await run('Cloudflare -> 1 group (no-op)', handler, schedule, { 'GET /ips-v4': 1, 'GET /ips-v6': 0, DescribeSecurityGroups: 1, DescribeSecurityGroupRules: 1 }, { 'GET /ips-v6': twoLists });
+      await run('Cloudflare -> 1 group (no-op)', handler, schedule, { 'GET /ips-v4': 1, 'GET /ips-v6': 0, DescribeSecurityGroups: 1, DescribeSecurityGroupRules: 1, GetItem: 1 }, { 'GET /ips-v6': twoLists });
     }
 
     // World-open remediation: Config's remediation message for a group with mysql open to the world.
@@ -146,7 +156,9 @@ async function calls() {
       const handler = await lambda({ worldOpen: { authorizedTcpPorts: ['443'], replacementCidrsIpv4: ['198.51.100.0/24', '203.0.113.0/24'], sweep: false } });
       const message = { Records: [{ EventSource: 'aws:sns', Sns: { MessageId: 'bench-1', TopicArn: `arn:aws:sns:${emu.region}:${emu.accountId}:sg-guardian-remediation`, Message: groupId, Timestamp: new Date().toISOString() } }] };
       // The rules are read for their IDs: the world-open rule is revoked by ID, exactly that rule.
-      await run('world-open remediation', handler, message, { DescribeSecurityGroups: 1, DescribeSecurityGroupRules: 1, AuthorizeSecurityGroupIngress: 1, RevokeSecurityGroupIngress: 1, Publish: 1 });
+      await run('world-open remediation', handler, message, { DescribeSecurityGroups: 1, DescribeSecurityGroupRules: 1, AuthorizeSecurityGroupIngress: 1, RevokeSecurityGroupIngress: 1, Publish: 1, GetItem: 0 }, {
+        GetItem: "the group's record: a world-open rule outside a drift-guarded group's baseline is revoked, not replaced (read even with the drift guard off: one read, kept simple)",
+      });
     }
 
     say('\nAWS calls by operation (counted against moto; feed GETs on the loopback feed server)\n');
