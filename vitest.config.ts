@@ -4,8 +4,9 @@ import { testWorkers } from './test/support/workers.js';
 
 // Two projects: `unit` is pure (no emulator, runs anywhere); `emulator` runs the example and
 // integration files, each against the emulator of its pool slot (test/support/global-setup.ts starts
-// one per worker). Both projects share one forks pool of SG_GUARDIAN_TEST_WORKERS (default 2) slots:
-// an example file mostly waits on the AWS provider, so two side by side take about the time of one.
+// one per worker, reset before each file). Both projects share one forks pool of
+// SG_GUARDIAN_TEST_WORKERS (default 4) slots: an example file mostly waits on the AWS provider's
+// fixed delays (load average stays near 2 on 2 cores with 2 files), so four side by side fit.
 // Longest files first (test/support/sequencer.ts); the unit files fill in at the end.
 const workers = testWorkers();
 

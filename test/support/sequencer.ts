@@ -7,12 +7,12 @@ import path from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const SECONDS: Record<string, number> = {
-  'test/examples/config-remediation.test.ts': 844,
-  'test/examples/cloudfront-prefix-list.test.ts': 776,
-  'test/examples/cloudflare-security-groups.test.ts': 691,
-  'test/examples/minimal.test.ts': 900,
-  'test/examples/readme.test.ts': 450,
-  'test/integration/drift-guard.test.ts': 375,
+  'test/examples/config-remediation.test.ts': 257,
+  'test/examples/cloudfront-prefix-list.test.ts': 262,
+  'test/examples/cloudflare-security-groups.test.ts': 247,
+  'test/examples/minimal.test.ts': 339,
+  'test/examples/readme.test.ts': 240,
+  'test/integration/drift-guard.test.ts': 250,
   'test/integration/feeds-faults.test.ts': 19,
   'test/integration/emulator-security-groups.test.ts': 7,
 };
