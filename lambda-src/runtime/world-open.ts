@@ -23,7 +23,8 @@ export async function planWorldOpenEvent(event: WorldOpenEvent, settings: Settin
   const target = intent.find((a) => a.type === 'remediate-group');
   if (!target) return intent;
   const group = await describeGroup(deps.ec2, target.groupId);
-  const record = group ? await recordOf(deps, event.accountId, event.region, group.groupId) : undefined;
+  // Baselines exist only for drift-guarded groups: with the guard off there is nothing to read.
+  const record = group && settings.drift.enabled ? await recordOf(deps, event.accountId, event.region, group.groupId) : undefined;
   const actions = planRemediation(event, { settings, ...(group ? { group } : {}), ...(record ? { baseline: record.baseline } : {}) });
   if (group && record) await followReplacement(group, record, settings, deps);
   return actions;
@@ -35,7 +36,8 @@ export async function planWorldOpenSweep(settings: Settings, deps: WorldOpenDeps
   // Every group in scope: a server-side CIDR filter would miss the shorter-prefix thresholds (and
   // its IPv6 form is not emulated); one daily read of the account's rules is cheap.
   const groups = await describeGroups(deps.ec2, wo.scopeTag ? { Filters: [{ Name: `tag:${wo.scopeTag.key}`, Values: [wo.scopeTag.value] }] } : {});
-  const records = new Map((await deps.state.listGroups()).filter((r) => r.accountId === deps.home?.accountId && r.region === deps.home?.region).map((r) => [r.groupId, r]));
+  const enrolled = settings.drift.enabled ? await deps.state.listGroups() : [];
+  const records = new Map(enrolled.filter((r) => r.accountId === deps.home?.accountId && r.region === deps.home?.region).map((r) => [r.groupId, r]));
   const actions = planSweep(groups, settings, new Map([...records].map(([id, r]) => [id, r.baseline])));
   for (const g of groups) {
     const record = records.get(g.groupId);
