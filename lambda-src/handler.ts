@@ -4,7 +4,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createEc2 } from './aws/ec2.js';
+import { type Ec2, createEc2 } from './aws/ec2.js';
+import { type ScopeClients, createScopeClients } from './aws/scopes.js';
 import { fetchBytes } from './aws/http.js';
 import { createSns } from './aws/sns.js';
 import { createStateStore } from './aws/state.js';
@@ -21,6 +22,8 @@ const ec2 = createEc2();
 const sns = createSns();
 let settings: Settings | undefined;
 let state: StateStore | undefined;
+// settings.organization: paced clients per account and region, member accounts through the assumed role.
+let scopes: ScopeClients | undefined;
 
 export const handler = async (event: unknown, context?: Context): Promise<RunResult> => {
   if (context) logger.addContext(context);
@@ -28,8 +31,13 @@ export const handler = async (event: unknown, context?: Context): Promise<RunRes
   // The module always sets a table; without one (a hand-made deployment) state lasts a container.
   state ??= settings.state.tableName ? createStateStore(settings.state.tableName) : new MemoryStateStore();
   const home = { accountId: accountOf(settings.selfRoleArn), region: process.env.AWS_REGION };
+  let homeEc2: Ec2 = ec2;
+  if (settings.organization && home.accountId && home.region) {
+    scopes ??= createScopeClients({ settings });
+    homeEc2 = scopes.ec2({ accountId: home.accountId, region: home.region, member: false });
+  }
   try {
-    const result = await runEvent(event, settings, { ec2, sns, fetch: fetchBytes, state, home, log: (m, extra) => logger.info(m, extra ?? {}) });
+    const result = await runEvent(event, settings, { ec2: homeEc2, sns, fetch: fetchBytes, state, home, ...(scopes ? { scopes } : {}), log: (m, extra) => logger.info(m, extra ?? {}) });
     const m = runMetrics(result);
     const failed = result.results.filter((r) => r.status === 'failed');
     // EMF: per feed synced, whether its targets hold it (modules/alarms: "feed not applied for N days").

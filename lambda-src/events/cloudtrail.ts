@@ -25,12 +25,17 @@ export const SECURITY_GROUP_RULE_CALLS: Readonly<Record<string, 'authorize' | 'r
   ModifySecurityGroupRules: 'modify',
 };
 
-export function decodeCloudTrail({ body }: DecodeInput): DecodedCloudTrailEvent | undefined {
+export function decodeCloudTrail({ body, sns }: DecodeInput): DecodedCloudTrailEvent | undefined {
   if (Array.isArray(body)) return looksLikeRecord(body[0]) ? decodeOnly(body, '') : undefined;
   if (!isObject(body)) return undefined;
   if (body['detail-type'] === 'AWS API Call via CloudTrail') {
     if (!isObject(body.detail)) throw new DecodeError('expected the CloudTrail record (an object)', 'detail');
-    return decodeRecord(body.detail, 'detail', str(body.account));
+    const event = decodeRecord(body.detail, 'detail', str(body.account));
+    // Relayed through SNS, the envelope is whatever the publisher wrote: only a direct delivery vouches for it.
+    if (sns) return event;
+    const account = str(body.account);
+    const region = str(body.region);
+    return { ...event, eventBridge: { ...(account ? { account } : {}), ...(region ? { region } : {}) } };
   }
   if (Array.isArray(body.Records)) return looksLikeRecord(body.Records[0]) ? decodeOnly(body.Records, 'Records') : undefined;
   return looksLikeRecord(body) ? decodeRecord(body, '') : undefined;

@@ -10,6 +10,11 @@ export interface CloudTrailEvent {
   eventTime: string;
   accountId: string;
   region: string;
+  /**
+   * The EventBridge envelope's account and region, when EventBridge delivered the event directly
+   * (not relayed through SNS): set by EventBridge from the sender, so a forger cannot choose them.
+   */
+  eventBridge?: { account?: string; region?: string };
   actor: Actor;
   sourceIp?: string;
   userAgent?: string;

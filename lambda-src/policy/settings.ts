@@ -6,6 +6,7 @@ import { DecodeError } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
 import { DriftSettingsSchema } from './drift-settings.js';
 import { FeedSettingsSchema } from './feed-settings.js';
+import { OrganizationSettingsSchema } from './organization-settings.js';
 import { StateSettingsSchema } from './state-settings.js';
 import { WorldOpenSettingsSchema } from './world-open-settings.js';
 
@@ -41,6 +42,8 @@ export const SettingsSchema = z
     feeds: FeedSettingsSchema,
     worldOpen: WorldOpenSettingsSchema,
     state: StateSettingsSchema,
+    /** Member accounts and regions guarded through an assumed role; absent: this account and region only. */
+    organization: OrganizationSettingsSchema.optional(),
   })
   .strict();
 

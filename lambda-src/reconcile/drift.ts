@@ -11,6 +11,7 @@ import { SECURITY_GROUP_RULE_CALLS } from '../events/cloudtrail.js';
 import type { CloudTrailEvent } from '../events/guard-event.js';
 import { type DriftOutcome, describeContent, renderDriftNotification } from '../notify/drift.js';
 import { isOwnRole, matchAllowedPrincipal } from '../policy/principals.js';
+import { isOwnActor } from '../policy/organization.js';
 import type { Settings } from '../policy/settings.js';
 import { baselineOf, guardedRules, keysOf, newRecord, withBaseline } from './desired.js';
 
@@ -61,6 +62,7 @@ export function reconcileDriftEvent(input: DriftInput): DriftPlan {
   if (event.failed) return ignore(`the call failed (${event.failed.errorCode}), so nothing changed`);
   if (event.direction === 'egress' && !drift.guardEgress) return ignore('egress change, and drift.guardEgress is false');
   if (isOwnRole(event.actor, settings.selfRoleArn)) return ignore(`made by sg-guardian's own role (${settings.selfRoleArn})`);
+  if (isOwnActor(event.actor, settings)) return ignore(`made by sg-guardian's member role (${settings.organization?.memberRoleName}) in ${event.accountId}`);
   const allowed = matchAllowedPrincipal(event.actor, drift.allowedPrincipalArns);
 
   const groupId = event.groupId ?? (observed && event.groupName && observed.groupName === event.groupName ? observed.groupId : undefined);

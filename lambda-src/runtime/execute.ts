@@ -22,6 +22,8 @@ export interface ExecuteDeps {
   state?: StateStore;
   now?: () => Date;
   log: (message: string, extra?: Record<string, unknown>) => void;
+  /** Called after each EC2 mutation (the sweep's progress in the logs). */
+  onMutation?: (action: Action) => void;
 }
 
 const MUTATIONS = new Set<Action['type']>(['revoke-ingress', 'revoke-egress', 'authorize-ingress', 'authorize-egress', 'modify-prefix-list', 'modify-rules', 'record-feed']);
@@ -44,6 +46,7 @@ export async function execute(actions: Action[], deps: ExecuteDeps): Promise<Act
     const outcome = await runEc2Action(deps.ec2, action as Ec2Action);
     deps.log(`${action.type}: ${outcome.status}`, { action, outcome: outcome.status, detail: outcome.detail });
     results.push(outcome);
+    deps.onMutation?.(action);
   }
   for (const action of actions) {
     if (action.type === 'ignore' || action.type === 'remediate-group') {

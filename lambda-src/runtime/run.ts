@@ -6,7 +6,7 @@ import type { StateStore } from '../core/state.js';
 import { decodeEvent } from '../events/decode.js';
 import type { CloudTrailEvent, GuardEvent } from '../events/guard-event.js';
 import { SECURITY_GROUP_RULE_CALLS } from '../events/cloudtrail.js';
-import { isOwnRole } from '../policy/principals.js';
+import { type Scope, eventScope, isOwnActor, scopeKey } from '../policy/organization.js';
 import type { Capability, Settings } from '../policy/settings.js';
 import type { Ec2 } from '../aws/ec2.js';
 import type { Fetcher } from '../aws/http.js';
@@ -16,8 +16,8 @@ import type { FeedName } from '../feeds/feed-set.js';
 import { execute } from './execute.js';
 import { EventBusyError, ledgerId, planDriftEvent } from './drift.js';
 import { type FeedDeps, type FeedReads, feedReads, planFeedSync } from './feeds.js';
-import { planDriftSweep } from './sweep.js';
-import { planWorldOpenEvent, planWorldOpenSweep } from './world-open.js';
+import { planPeriodicOrganization } from './organization.js';
+import { planWorldOpenEvent } from './world-open.js';
 
 export interface RunDeps {
   ec2: Ec2;
@@ -26,6 +26,8 @@ export interface RunDeps {
   state: StateStore;
   /** The account and region this function guards: events from elsewhere are not its to act on. */
   home?: { accountId?: string; region?: string };
+  /** The clients of other accounts and regions (settings.organization); without it only home is acted on. */
+  scopes?: { ec2(scope: Scope): Ec2 };
   now?: () => Date;
   log: (message: string, extra?: Record<string, unknown>) => void;
 }
@@ -41,14 +43,22 @@ export interface RunResult {
 export async function runEvent(raw: unknown, settings: Settings, deps: RunDeps): Promise<RunResult> {
   const event = decodeEvent(raw);
   const now = deps.now ?? (() => new Date());
-  const foreign = event.kind === 'cloudtrail' ? provenanceProblem(event, deps.home) : undefined;
-  if (foreign) return { kind: event.kind, actions: [{ type: 'ignore', reason: foreign }], results: [{ action: { type: 'ignore', reason: foreign }, status: 'skipped', detail: foreign }], feeds: [] };
-  if (event.kind === 'cloudtrail' && needsLedger(event, settings)) return runLedgered(event, settings, { ...deps, now });
+  if (event.kind === 'cloudtrail') {
+    const where = scopeOf(event, settings, deps);
+    if ('problem' in where) return { kind: event.kind, actions: [{ type: 'ignore', reason: where.problem }], results: [{ action: { type: 'ignore', reason: where.problem }, status: 'skipped', detail: where.problem }], feeds: [] };
+    // From here on the event is acted on in its own account and region, through that scope's client.
+    deps = { ...deps, ec2: where.ec2, home: { accountId: where.scope.accountId, region: where.scope.region } };
+    if (needsLedger(event, settings)) return runLedgered(event, settings, { ...deps, now });
+  }
 
   // Each capability's actions run as one batch, in or out of dry run by its own switch (settings.dryRun).
   const batches = await plan(event, settings, { ...deps, now });
   const results: ActionResult[] = [];
   for (const batch of batches) {
+    if (batch.results) {
+      results.push(...batch.results);
+      continue;
+    }
     const dryRun = batch.capability !== undefined && settings.dryRun[batch.capability];
     results.push(...(await execute(batch.actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun, state: deps.state, now, log: deps.log })));
   }
@@ -71,9 +81,11 @@ export function feedsSynced(event: GuardEvent, settings: Settings): FeedName[] {
 }
 
 /** The actions of one capability (undefined: nothing to mutate, e.g. "nothing is enabled"). */
-interface Batch {
+export interface Batch {
   capability: Capability | undefined;
   actions: Action[];
+  /** Already executed (the organization sweep runs each scope's batch with that scope's client). */
+  results?: ActionResult[];
 }
 
 /** A guarded rule change: acted on and notified once per event ID, however often it is delivered. */
@@ -101,14 +113,21 @@ async function runLedgered(event: CloudTrailEvent, settings: Settings, deps: Run
 }
 
 function needsLedger(event: CloudTrailEvent, settings: Settings): boolean {
-  return settings.drift.enabled && !event.failed && SECURITY_GROUP_RULE_CALLS[event.eventName] !== undefined && !isOwnRole(event.actor, settings.selfRoleArn);
+  return settings.drift.enabled && !event.failed && SECURITY_GROUP_RULE_CALLS[event.eventName] !== undefined && !isOwnActor(event.actor, settings);
 }
 
-/** Cheap provenance: a CloudTrail record of another account or region did not come through this account's bus. */
-function provenanceProblem(event: CloudTrailEvent, home: RunDeps['home']): string | undefined {
-  if (home?.accountId && event.accountId !== home.accountId) return `${event.eventName} ${event.eventId}: recorded in account ${event.accountId}, but this function guards ${home.accountId}: not acted on (forged or misrouted)`;
-  if (home?.region && event.region && event.region !== home.region) return `${event.eventName} ${event.eventId}: recorded in ${event.region}, but this function guards ${home.region}: not acted on (forged or misrouted)`;
-  return undefined;
+/**
+ * Provenance (policy/organization.ts eventScope): the event's own account and region, when this
+ * function guards them and the delivery vouches for the account; and that scope's client.
+ */
+function scopeOf(event: CloudTrailEvent, settings: Settings, deps: RunDeps): { scope: Scope; ec2: Ec2 } | { problem: string } {
+  const where = eventScope(event, deps.home, settings);
+  if ('problem' in where) return where;
+  const { scope } = where;
+  const isHome = !scope.member && (!deps.home?.accountId || scope.accountId === deps.home.accountId) && (!deps.home?.region || scope.region === deps.home.region);
+  if (isHome) return { scope, ec2: deps.ec2 };
+  if (!deps.scopes) return { problem: `${event.eventName} ${event.eventId}: ${scopeKey(scope)} is enrolled, but this run has no clients for other accounts or regions: not acted on` };
+  return { scope, ec2: deps.scopes.ec2(scope) };
 }
 
 async function plan(event: GuardEvent, settings: Settings, deps: RunDeps & { now: () => Date }): Promise<Batch[]> {
@@ -149,8 +168,8 @@ async function planPeriodic(settings: Settings, deps: RunDeps & { now: () => Dat
   for (const feed of feeds) feedActions.push(...(await planFeedSync(feed, settings, feedDeps(deps, reads))));
   if (feedActions.length) batches.push({ capability: 'feeds', actions: feedActions });
   // The drift sweep first: world-open then sees each guarded group's baseline as just reconciled.
-  if (sweep && settings.drift.enabled) batches.push({ capability: 'drift', actions: await planDriftSweep(settings, deps) });
-  if (sweep && settings.worldOpen.sweep) batches.push({ capability: 'worldOpen', actions: await planWorldOpenSweep(settings, deps) });
+  // Every scope (home, and with settings.organization each enrolled account and region).
+  if (sweep) batches.push(...(await planPeriodicOrganization(settings, deps)));
   if (batches.length === 0) batches.push({ capability: undefined, actions: [{ type: 'ignore', reason: 'nothing periodic is enabled (no feed, no drift guard, worldOpen.sweep off)' }] });
   return batches;
 }

@@ -13,13 +13,18 @@ export interface SweepDeps {
   home?: { accountId?: string; region?: string };
   now: () => Date;
   log: (message: string, extra?: Record<string, unknown>) => void;
+  /** Every record, read once for all scopes (organization sweep); read here when absent. */
+  records?: GroupRecord[];
+  /** Told how many groups this scope guards (progress in the logs). */
+  onGroups?: (count: number) => void;
 }
 
 export async function planDriftSweep(settings: Settings, deps: SweepDeps): Promise<Action[]> {
   const accountId = deps.home?.accountId ?? 'unknown';
   const region = deps.home?.region ?? 'unknown';
-  const records = (await deps.state.listGroups()).filter((r) => r.accountId === accountId && r.region === region);
+  const records = (deps.records ?? (await deps.state.listGroups())).filter((r) => r.accountId === accountId && r.region === region);
   const groups = await guardedGroups(settings, deps.ec2, records);
+  deps.onGroups?.(groups.length);
   const byId = new Map(records.map((r) => [r.groupId, r]));
   const actions: Action[] = [];
   const enrolled: GroupRecord[] = [];
@@ -38,7 +43,7 @@ export async function planDriftSweep(settings: Settings, deps: SweepDeps): Promi
     if (plan.enrolled && plan.record) enrolled.push(plan.record);
     actions.push(...plan.actions);
   }
-  deps.log(`drift sweep: ${groups.length} guarded group(s), ${enrolled.length} enrolled, ${actions.filter((a) => a.type === 'notify').length} reconciled`);
+  deps.log(`drift sweep${deps.records ? ` ${accountId} / ${region}` : ''}: ${groups.length} guarded group(s), ${enrolled.length} enrolled, ${actions.filter((a) => a.type === 'notify').length} reconciled`);
   if (enrolled.length) actions.push(enrolmentNotice(enrolled, settings));
   return actions.length ? actions : [{ type: 'ignore', reason: `drift sweep: ${groups.length} guarded group(s) at their desired state` }];
 }

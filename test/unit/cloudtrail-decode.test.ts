@@ -161,7 +161,10 @@ describe('decodeCloudTrail: envelopes', () => {
     ['bare array of one record', [raw]],
   ])('%s decodes like the raw record', (_label, body) => {
     expect(expected?.groupId).toBe('sg-0123456789abcdef0');
-    expect(decode(body)).toEqual(expected);
+    // EventBridge adds its envelope's sender account and region (provenance), nothing else.
+    const { eventBridge, ...rest } = decode(body)!;
+    expect(rest).toEqual(expected);
+    expect(eventBridge).toEqual(_label === 'EventBridge event' ? { account: '111122223333', region: 'eu-west-1' } : undefined);
   });
 
   it('decodes the EventBridge event relayed through SNS (decodeEvent unwraps the envelope)', () => {
@@ -182,7 +185,10 @@ describe('decodeCloudTrail: envelopes', () => {
         },
       ],
     };
-    expect(decodeEvent(sns)).toEqual(decode(eventBridge));
+    // Relayed through SNS, the envelope vouches for nothing: no eventBridge sender is kept.
+    const { eventBridge: sender, ...direct } = decode(eventBridge)!;
+    expect(sender).toEqual({ account: '626708301729', region: 'eu-west-1' });
+    expect(decodeEvent(sns)).toEqual(direct);
     expect(decodeEvent(sns)).toMatchObject({ kind: 'cloudtrail', groupId: 'sg-b0673be3', createdRules: [{ ruleId: 'sgr-0c609e6f9cdaf10ea' }] });
   });
 

@@ -1,0 +1,87 @@
+// Where the function acts (pure): its home account and region, plus the enrolled member accounts and
+// regions of settings.organization. Which scope a CloudTrail event belongs to, and whether it may be
+// acted on there; the member role's ARN in the function's own partition.
+import type { Actor } from '../core/model.js';
+import type { CloudTrailEvent } from '../events/guard-event.js';
+import { isOwnRole, principalArns } from './principals.js';
+import type { Settings } from './settings.js';
+
+export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
+
+/** One account and region the function acts in; `member`: through the assumed member role. */
+export interface Scope {
+  accountId: string;
+  region: string;
+  member: boolean;
+}
+
+export const scopeKey = (s: { accountId: string; region: string }): string => `${s.accountId}/${s.region}`;
+
+/** The partition of an ARN (the function's own role: where every ARN it builds lives); aws when unknown. */
+export function partitionOf(arn: string | undefined): Partition {
+  const p = arn ? /^arn:(aws|aws-cn|aws-us-gov):/.exec(arn)?.[1] : undefined;
+  return (p as Partition | undefined) ?? 'aws';
+}
+
+export function memberRoleArn(partition: Partition, accountId: string, roleName: string): string {
+  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
+}
+
+/** Home first, then every enrolled account and region (the hub account's own extra regions use its own credentials). */
+export function scopesOf(settings: Settings, home: { accountId: string; region: string }): Scope[] {
+  const out = new Map<string, Scope>([[scopeKey(home), { ...home, member: false }]]);
+  for (const t of settings.organization?.targets ?? []) {
+    for (const region of t.regions) {
+      const s = { accountId: t.accountId, region, member: t.accountId !== home.accountId };
+      if (!out.has(scopeKey(s))) out.set(scopeKey(s), s);
+    }
+  }
+  return [...out.values()];
+}
+
+/** The member role's ARNs in every enrolled account (its changes are the function's own). */
+export function memberRoleArns(settings: Settings): string[] {
+  const org = settings.organization;
+  if (!org) return [];
+  const partition = partitionOf(settings.selfRoleArn);
+  return org.targets.map((t) => memberRoleArn(partition, t.accountId, org.memberRoleName));
+}
+
+/** The function's own role, or the member role it assumes in an enrolled account: never a trigger. */
+export function isOwnActor(actor: Actor, settings: Settings): boolean {
+  if (isOwnRole(actor, settings.selfRoleArn)) return true;
+  const members = new Set(memberRoleArns(settings));
+  return members.size > 0 && principalArns(actor).some((arn) => members.has(arn));
+}
+
+/**
+ * The scope a CloudTrail event is acted on in, or why it is not. The record names its account
+ * (recipientAccountId) and region, but anyone who can put events on the hub bus (every member
+ * account) can write those: an event delivered by EventBridge carries the sender's account in its
+ * envelope, set by EventBridge, and the two must agree. Outside the home account and region only
+ * such a vouched-for event is acted on (a raw record or an SNS relay names no sender).
+ */
+export function eventScope(event: CloudTrailEvent, home: { accountId?: string; region?: string } | undefined, settings: Settings): { scope: Scope } | { problem: string } {
+  const what = `${event.eventName} ${event.eventId}`;
+  const eb = event.eventBridge;
+  if (eb?.account && eb.account !== event.accountId)
+    return { problem: `${what}: delivered by account ${eb.account} but recorded for ${event.accountId}: not acted on (forged: an account can only speak for itself)` };
+  if (eb?.region && event.region && eb.region !== event.region)
+    return { problem: `${what}: delivered from ${eb.region} but recorded in ${event.region}: not acted on (forged or misrouted)` };
+  const isHome = (!home?.accountId || event.accountId === home.accountId) && (!home?.region || !event.region || event.region === home.region);
+  if (isHome) return { scope: { accountId: event.accountId, region: event.region || (home?.region ?? ''), member: false } };
+  const target = settings.organization?.targets.find((t) => t.accountId === event.accountId);
+  const inHomeAccount = home?.accountId !== undefined && event.accountId === home.accountId;
+  const homeRegions = inHomeAccount ? (target?.regions ?? []) : [];
+  if (!target && !inHomeAccount)
+    return settings.organization
+      ? { problem: `${what}: recorded in account ${event.accountId}, which is not enrolled (organization.targets): not acted on (forged or misrouted)` }
+      : { problem: `${what}: recorded in account ${event.accountId}, but this function guards ${home?.accountId ?? 'its own account'}: not acted on (forged or misrouted)` };
+  const regions = inHomeAccount ? homeRegions : target!.regions;
+  if (!regions.includes(event.region))
+    return settings.organization
+      ? { problem: `${what}: recorded in ${event.accountId} / ${event.region}, a region not enrolled for that account: not acted on (forged or misrouted)` }
+      : { problem: `${what}: recorded in ${event.region}, but this function guards ${home?.region ?? 'its own region'}: not acted on (forged or misrouted)` };
+  if (!eb?.account) return { problem: `${what}: names ${event.accountId} / ${event.region} but did not come from EventBridge (no sender account to check it against): not acted on` };
+  return { scope: { accountId: event.accountId, region: event.region, member: !inHomeAccount } };
+}
