@@ -4,12 +4,13 @@ SHELL := /bin/bash
 CACHE ?= $(or $(SG_GUARDIAN_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sg-guardian)
 ENV := source $(CACHE)/env.sh &&
 
-.PHONY: help bootstrap build check-dist typecheck lint tf-lint docs docs-check test test-unit test-emulator fuzz demo bench clean
+.PHONY: help bootstrap build check-dist typecheck lint tf-lint docs docs-check test test-unit test-emulator fuzz demo bench throttle-bench clean
 
 help:
 	@echo "make test   install tools, run every check and test (unit + emulator + terraform)"
 	@echo "make demo   run the bundled Lambda against an embedded emulator on real sample events"
 	@echo "make bench  AWS calls per scenario (against the embedded emulator), bundle size and cold import, planner at scale"
+	@echo "make throttle-bench  a 1,000-group sweep behind EC2's real token buckets: duration and calls/s (~4 min)"
 	@echo "make build  rebuild dist/ from lambda-src/ (commit the result)"
 	@echo "make docs   regenerate README's inputs/outputs tables"
 	@echo "make fuzz   the fuzz suite long: FUZZ_RUNS=100000 (FUZZ_SEED=n for other cases)"
@@ -73,6 +74,10 @@ demo: bootstrap
 # Measures the bundle as built from lambda-src (rebuilds dist/ first, like make build).
 bench: build
 	$(ENV) node scripts/bench.mjs
+
+# The throttling scenario at EC2's real rates (the test suite runs it with 10x clocks).
+throttle-bench: build
+	$(ENV) node scripts/throttle-bench.mjs
 
 clean:
 	rm -rf .test-output modules/function/.build

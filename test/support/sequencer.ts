@@ -13,6 +13,8 @@ const SECONDS: Record<string, number> = {
   'test/examples/minimal.test.ts': 339,
   'test/examples/readme.test.ts': 240,
   'test/integration/drift-guard.test.ts': 250,
+  'test/integration/organization-throttling.test.ts': 345,
+  'test/integration/organization-runtime.test.ts': 52,
   'test/integration/feeds-faults.test.ts': 19,
   'test/integration/emulator-security-groups.test.ts': 7,
 };

@@ -8,6 +8,7 @@
 // Independent of lambda-src/core/pacer.ts on purpose: this is the model of EC2 the pacer is tested against.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { URL, URLSearchParams } from 'node:url';
 
 export const EC2_THROTTLING = {
   'non-mutating': { capacity: 100, refill: 20 },
