@@ -11,6 +11,9 @@ import { execute } from './execute.js';
 import type { Batch, RunDeps } from './run.js';
 import { planDriftSweep } from './sweep.js';
 import { planWorldOpenSweep } from './world-open.js';
+import { feedReads, planFeedSync } from './feeds.js';
+import type { FeedName } from '../feeds/feed-set.js';
+import type { IpSpaceChangedEvent } from '../events/guard-event.js';
 
 type Deps = RunDeps & { now: () => Date };
 
@@ -135,4 +138,40 @@ export async function pool<T, R>(items: readonly T[], limit: number, work: (item
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
+}
+
+/**
+ * Feeds in security-group mode in member accounts: groups there enrol by tag (group IDs and prefix
+ * lists in the settings are the hub's own), planned and executed through each scope's client
+ * before the hub's batch, whose record-feed (last) then says the feed is applied everywhere.
+ * Prefix lists are written only in the hub (shared by RAM: one write per list).
+ */
+export async function planMemberFeeds(feeds: readonly FeedName[], settings: Settings, deps: Deps, notice?: IpSpaceChangedEvent): Promise<Batch[]> {
+  const org = settings.organization;
+  if (!org || !deps.scopes || feeds.length === 0 || !settings.feeds.targets.securityGroups.tagEnrolment) return [];
+  const home = { accountId: deps.home?.accountId ?? 'unknown', region: deps.home?.region ?? 'unknown' };
+  const members = scopesOf(settings, home).slice(1);
+  const t = settings.feeds.targets;
+  const memberSettings: Settings = {
+    ...settings,
+    feeds: { ...settings.feeds, targets: { ...t, prefixLists: { aws: {}, cloudflare: {} }, securityGroups: { ...t.securityGroups, groupIds: { aws: [], cloudflare: [] } } } },
+  };
+  const perScope = await pool(members, org.sweepConcurrency, async (scope): Promise<Batch> => {
+    const ec2 = deps.scopes!.ec2(scope);
+    const reads = feedReads(ec2);
+    const actions: Action[] = [];
+    try {
+      for (const feed of feeds) {
+        const planned = await planFeedSync(feed, memberSettings, { fetch: deps.fetch, reads, state: deps.state, home: scope }, feed === 'aws' ? notice : undefined);
+        actions.push(...planned.filter((a) => a.type !== 'record-feed').map((a) => (a.type === 'notify' ? { ...a, message: `${a.message}\n\nAccount:    ${scope.accountId} / ${scope.region}` } : a)));
+      }
+    } catch (err) {
+      const detail = `feed sync in ${scope.accountId} / ${scope.region} failed: ${err instanceof Error ? err.message : String(err)}`;
+      const action: Action = { type: 'ignore', reason: detail };
+      return { capability: undefined, actions: [action], results: [{ action, status: 'failed', detail }] };
+    }
+    const results = await execute(actions, { ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun: settings.dryRun.feeds, state: deps.state, now: deps.now, log: deps.log });
+    return { capability: 'feeds', actions, results };
+  });
+  return perScope;
 }

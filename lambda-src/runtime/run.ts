@@ -16,7 +16,7 @@ import type { FeedName } from '../feeds/feed-set.js';
 import { execute } from './execute.js';
 import { EventBusyError, ledgerId, planDriftEvent } from './drift.js';
 import { type FeedDeps, type FeedReads, feedReads, planFeedSync } from './feeds.js';
-import { planPeriodicOrganization } from './organization.js';
+import { planMemberFeeds, planPeriodicOrganization } from './organization.js';
 import { planWorldOpenEvent } from './world-open.js';
 
 export interface RunDeps {
@@ -135,7 +135,7 @@ async function plan(event: GuardEvent, settings: Settings, deps: RunDeps & { now
     case 'cloudtrail':
       return [{ capability: 'drift', actions: await planDriftEvent(event, settings, { ec2: deps.ec2, state: deps.state, now: deps.now }) }];
     case 'ip-space-changed':
-      return [{ capability: 'feeds', actions: await planFeedSync('aws', settings, feedDeps(deps, feedReads(deps.ec2)), event) }];
+      return [...(await planMemberFeeds(['aws'], settings, deps, event)), { capability: 'feeds', actions: await planFeedSync('aws', settings, feedDeps(deps, feedReads(deps.ec2)), event) }];
     case 'config-remediation':
     case 'config-compliance':
     case 'config-item':
@@ -162,7 +162,7 @@ function scheduledFeeds(settings: Settings): FeedName[] {
 }
 
 async function planPeriodic(settings: Settings, deps: RunDeps & { now: () => Date }, feeds: readonly FeedName[], sweep: boolean): Promise<Batch[]> {
-  const batches: Batch[] = [];
+  const batches: Batch[] = await planMemberFeeds(feeds, settings, deps);
   const reads = feedReads(deps.ec2);
   const feedActions: Action[] = [];
   for (const feed of feeds) feedActions.push(...(await planFeedSync(feed, settings, feedDeps(deps, reads))));

@@ -111,7 +111,7 @@ beforeAll(async () => {
       notifications: { topicArn },
       drift: { guardTag: TAG },
       state: { graceSeconds: 0 },
-      feeds: { aws: { enabled: true, url: server.url('/ip-ranges.json') }, targets: { prefixLists: { aws: { ipv4: v4 } } } },
+      feeds: { aws: { enabled: true, url: server.url('/ip-ranges.json') }, targets: { prefixLists: { aws: { ipv4: v4 } }, securityGroups: { tagEnrolment: true } } },
       organization: { memberRoleName: ROLE, externalId: 'sgg-org-test', targets: [{ accountId: A, regions: [US, EU] }, { accountId: B, regions: [EU] }], sweepConcurrency: 2 },
     }),
   );
@@ -184,7 +184,10 @@ describe('organization hub (in-process, emulator clients through assumed roles)'
     expect(logs.some((l) => l.startsWith(`sweep progress: account ${B}: 1/1 group(s) swept, 1/1 region(s)`))).toBe(true);
   });
 
-  it('a feed change in prefix-list mode is one ModifyManagedPrefixList per hub list, none in member accounts (shared by RAM)', async () => {
+  it('a feed change: one ModifyManagedPrefixList per hub list, none in member accounts (shared by RAM); a member tag-enrolled group synced through its role', async () => {
+    // Not drift-guarded (a tagged group the drift guard guards is skipped by the feeds): only the feed's tag.
+    const vpc = (await clients.A_US.send(new CreateVpcCommand({ CidrBlock: '10.8.0.0/16' }))).Vpc!.VpcId!;
+    const feedGroup = (await clients.A_US.send(new CreateSecurityGroupCommand({ GroupName: uniqueName('sgg-org-feed'), Description: 'feed target', VpcId: vpc, TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'sg-guardian:feed', Value: 'aws' }] }] }))).GroupId!;
     const calls: string[] = [];
     const count = (where: string) => (client: EC2Client) =>
       client.middlewareStack.add((next, context) => async (args) => {
@@ -195,10 +198,15 @@ describe('organization hub (in-process, emulator clients through assumed roles)'
     count('hub')(hub);
     for (const s of [{ accountId: A, region: US }, { accountId: A, region: EU }, { accountId: B, region: EU }]) count(`${s.accountId}/${s.region}`)(scopes.ec2({ ...s, member: true }));
     const run = await runEvent(NOTICE, settings, deps({ ec2: hub }));
-    expect(run.results.map((r) => `${r.action.type}:${r.status}`)).toEqual(['modify-prefix-list:done', 'record-feed:done', 'notify:done']);
+    const outcomes = run.results.map((r) => `${r.action.type}:${r.status}`);
+    expect(outcomes.filter((o) => o.startsWith('modify-prefix-list') || o.startsWith('record-feed'))).toEqual(['modify-prefix-list:done', 'record-feed:done']);
+    expect(run.results.filter((r) => r.status === 'failed')).toEqual([]);
+    expect(run.results.find((r) => r.action.type === 'authorize-ingress')).toMatchObject({ status: 'done', action: { groupId: feedGroup } });
     expect(calls).toEqual(['hub']);
+    expect((await ingress(clients.A_US, feedGroup)).length).toBe(47);
     const v4 = settings.feeds.targets.prefixLists.aws.ipv4!;
     expect(((await ec2().send(new GetManagedPrefixListEntriesCommand({ PrefixListId: v4 }))).Entries ?? []).length).toBe(47);
-    await drain(queues, inbox);
+    const sent = (await drain(queues, inbox, 2)).map((m) => notification(m).message);
+    expect(sent.some((m) => m.includes(`Account:    ${A} / ${US}`) && m.includes(feedGroup))).toBe(true);
   });
 });
