@@ -85,3 +85,26 @@ export function eventScope(event: CloudTrailEvent, home: { accountId?: string; r
   if (!eb?.account) return { problem: `${what}: names ${event.accountId} / ${event.region} but did not come from EventBridge (no sender account to check it against): not acted on` };
   return { scope: { accountId: event.accountId, region: event.region, member: !inHomeAccount } };
 }
+
+/**
+ * An AWS Config event (compliance change, item change) forwarded from a member account: acted on in
+ * its account and region when they are enrolled and the EventBridge sender (`sender`, the envelope
+ * of a direct delivery) is that account and region. Undefined account or region: home, as before.
+ */
+export function configEventScope(
+  event: { accountId?: string; region?: string },
+  sender: { account?: string; region?: string } | undefined,
+  home: { accountId?: string; region?: string } | undefined,
+  settings: Settings,
+): { scope: Scope } | { problem: string } | undefined {
+  const accountId = event.accountId ?? home?.accountId;
+  const region = event.region ?? home?.region;
+  if (!accountId || !region) return undefined;
+  if ((!home?.accountId || accountId === home.accountId) && (!home?.region || region === home.region)) return undefined;
+  if (!settings.organization) return undefined; // single account: as before
+  const enrolled = scopesOf(settings, { accountId: home?.accountId ?? '', region: home?.region ?? '' }).find((s) => s.accountId === accountId && s.region === region);
+  if (!enrolled) return { problem: `AWS Config event for ${accountId} / ${region}, which is not enrolled (organization.targets): not acted on` };
+  if (!sender?.account || sender.account !== accountId || (sender.region && sender.region !== region))
+    return { problem: `AWS Config event for ${accountId} / ${region} delivered by ${sender?.account ?? 'no EventBridge sender'}${sender?.region ? ` / ${sender.region}` : ''}: not acted on (an account can only speak for itself)` };
+  return { scope: enrolled };
+}

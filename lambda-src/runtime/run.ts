@@ -6,7 +6,7 @@ import type { StateStore } from '../core/state.js';
 import { decodeEvent } from '../events/decode.js';
 import type { CloudTrailEvent, GuardEvent } from '../events/guard-event.js';
 import { SECURITY_GROUP_RULE_CALLS } from '../events/cloudtrail.js';
-import { type Scope, eventScope, isOwnActor, scopeKey } from '../policy/organization.js';
+import { type Scope, configEventScope, eventScope, isOwnActor, scopeKey } from '../policy/organization.js';
 import type { Capability, Settings } from '../policy/settings.js';
 import type { Ec2 } from '../aws/ec2.js';
 import type { Fetcher } from '../aws/http.js';
@@ -50,6 +50,12 @@ export async function runEvent(raw: unknown, settings: Settings, deps: RunDeps):
     deps = { ...deps, ec2: where.ec2, home: { accountId: where.scope.accountId, region: where.scope.region } };
     if (needsLedger(event, settings)) return runLedgered(event, settings, { ...deps, now });
   }
+  if ((event.kind === 'config-compliance' || event.kind === 'config-item') && deps.scopes) {
+    // Forwarded from a member account's bus: acted on there, when the EventBridge sender is that account.
+    const where = configEventScope(event, senderOf(raw), deps.home, settings);
+    if (where && 'problem' in where) return { kind: event.kind, actions: [{ type: 'ignore', reason: where.problem }], results: [{ action: { type: 'ignore', reason: where.problem }, status: 'skipped', detail: where.problem }], feeds: [] };
+    if (where) deps = { ...deps, ec2: deps.scopes.ec2(where.scope), home: { accountId: where.scope.accountId, region: where.scope.region } };
+  }
 
   // Each capability's actions run as one batch, in or out of dry run by its own switch (settings.dryRun).
   const batches = await plan(event, settings, { ...deps, now });
@@ -63,6 +69,13 @@ export async function runEvent(raw: unknown, settings: Settings, deps: RunDeps):
     results.push(...(await execute(batch.actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun, state: deps.state, now, log: deps.log })));
   }
   return { kind: event.kind, actions: batches.flatMap((b) => b.actions), results, feeds: feedsSynced(event, settings) };
+}
+
+/** The envelope of an event EventBridge delivered directly (an SNS relay names no sender). */
+function senderOf(raw: unknown): { account?: string; region?: string } | undefined {
+  if (typeof raw !== 'object' || raw === null || !('detail-type' in raw)) return undefined;
+  const r = raw as { account?: unknown; region?: unknown };
+  return { ...(typeof r.account === 'string' ? { account: r.account } : {}), ...(typeof r.region === 'string' ? { region: r.region } : {}) };
 }
 
 /** Which enabled feeds an event syncs: the notice the AWS feed, the schedule and sync-feeds invocations theirs. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeEvent } from '../../lambda-src/events/decode.js';
 import type { CloudTrailEvent } from '../../lambda-src/events/guard-event.js';
-import { eventScope, isOwnActor, memberRoleArn, memberRoleArns, partitionOf, scopesOf } from '../../lambda-src/policy/organization.js';
+import { configEventScope, eventScope, isOwnActor, memberRoleArn, memberRoleArns, partitionOf, scopesOf } from '../../lambda-src/policy/organization.js';
 import { parseSettings } from '../../lambda-src/policy/settings.js';
 import { reconcileDriftEvent } from '../../lambda-src/reconcile/drift.js';
 
@@ -124,5 +124,23 @@ describe('eventScope (provenance)', () => {
   it('single account: anything but home refused as before', () => {
     expect(eventScope(delivered(A, 'us-east-1'), home, single)).toMatchObject({ problem: expect.stringMatching(/but this function guards 999999999999/) as string });
     expect(eventScope(delivered(HUB, 'eu-west-1'), home, single)).toMatchObject({ problem: expect.stringMatching(/but this function guards us-east-1/) as string });
+  });
+});
+
+describe('configEventScope (AWS Config events forwarded by a spoke)', () => {
+  it('home (or no account named): acted on at home as before', () => {
+    expect(configEventScope({ accountId: HUB, region: 'us-east-1' }, undefined, home, settings)).toBeUndefined();
+    expect(configEventScope({}, undefined, home, settings)).toBeUndefined();
+  });
+  it('an enrolled member account and region, sent by that account: acted on there', () => {
+    expect(configEventScope({ accountId: A, region: 'eu-west-1' }, { account: A, region: 'eu-west-1' }, home, settings)).toEqual({ scope: { accountId: A, region: 'eu-west-1', member: true } });
+  });
+  it('attack: sent by account A, naming account B (awsAccountId in the detail is the sender\'s to write): refused', () => {
+    expect(configEventScope({ accountId: B, region: 'eu-west-1' }, { account: A, region: 'eu-west-1' }, home, settings)).toMatchObject({ problem: expect.stringMatching(/delivered by 111111111111/) as string });
+    expect(configEventScope({ accountId: B, region: 'eu-west-1' }, undefined, home, settings)).toMatchObject({ problem: expect.stringMatching(/no EventBridge sender/) as string });
+  });
+  it('not enrolled: refused; single account: unchanged', () => {
+    expect(configEventScope({ accountId: B, region: 'us-east-1' }, { account: B, region: 'us-east-1' }, home, settings)).toMatchObject({ problem: expect.stringMatching(/not enrolled/) as string });
+    expect(configEventScope({ accountId: A, region: 'eu-west-1' }, { account: A }, home, single)).toBeUndefined();
   });
 });
