@@ -58,7 +58,8 @@ export function isOwnActor(actor: Actor, settings: Settings): boolean {
  * The scope a CloudTrail event is acted on in, or why it is not. The record names its account
  * (recipientAccountId) and region, but anyone who can put events on the hub bus (every member
  * account) can write those: an event delivered by EventBridge carries the sender's account in its
- * envelope, set by EventBridge, and the two must agree. Outside the home account and region only
+ * envelope, set by EventBridge, and the two must agree (the region is not compared: a sender can only
+ * misplace events within its own account, and tests and tools re-point recorded events). Outside the home account and region only
  * such a vouched-for event is acted on (a raw record or an SNS relay names no sender).
  */
 export function eventScope(event: CloudTrailEvent, home: { accountId?: string; region?: string } | undefined, settings: Settings): { scope: Scope } | { problem: string } {
@@ -66,8 +67,6 @@ export function eventScope(event: CloudTrailEvent, home: { accountId?: string; r
   const eb = event.eventBridge;
   if (eb?.account && eb.account !== event.accountId)
     return { problem: `${what}: delivered by account ${eb.account} but recorded for ${event.accountId}: not acted on (forged: an account can only speak for itself)` };
-  if (eb?.region && event.region && eb.region !== event.region)
-    return { problem: `${what}: delivered from ${eb.region} but recorded in ${event.region}: not acted on (forged or misrouted)` };
   const isHome = (!home?.accountId || event.accountId === home.accountId) && (!home?.region || !event.region || event.region === home.region);
   if (isHome) return { scope: { accountId: event.accountId, region: event.region || (home?.region ?? ''), member: false } };
   const target = settings.organization?.targets.find((t) => t.accountId === event.accountId);
