@@ -17,7 +17,7 @@ export async function createFleet(ec2, count, tag, prefix) {
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.77.0.0/16' }))).Vpc?.VpcId;
   /** @type {string[]} */
   const ids = new Array(count);
-  await pool([...Array(count).keys()], 8, async (i) => {
+  await pool([...Array(count).keys()], 4, async (i) => {
     const res = await ec2.send(new CreateSecurityGroupCommand({
       GroupName: `${prefix}-${i}`,
       Description: 'sg-guardian throttling fleet',
@@ -31,7 +31,7 @@ export async function createFleet(ec2, count, tag, prefix) {
 
 /** One rule no event explains on every group (port 10000 + i). */
 export async function openFleet(ec2, ids) {
-  await pool(ids, 8, (groupId, i) =>
+  await pool(ids, 4, (groupId, i) =>
     ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 10000 + i, ToPort: 10000 + i, IpRanges: [{ CidrIp: '198.51.100.0/24' }] }] })));
 }
 
