@@ -29,7 +29,7 @@ export function renderStatus(report: StatusReport): string {
         s.groups.flatMap((g) => {
           const notes = [
             ...g.differences.map((d) => `${d.kind} ${d.rule}${d.waiverExpired ? ` (waiver expired ${d.waiverExpired})` : d.unexplainedSince ? ` (unexplained since ${d.unexplainedSince})` : ''}`),
-            ...g.waived.map((w) => `waived ${w}`),
+            ...g.waived.map((w) => `kept ${w}`),
           ];
           const first = [g.groupId, g.groupName ?? '', STATE[g.state] ?? g.state, g.baselineRules === undefined ? '-' : String(g.baselineRules), g.observedRules === undefined ? '-' : String(g.observedRules), notes[0] ?? '-'];
           return [first, ...notes.slice(1).map((n) => ['', '', '', '', '', n])];
