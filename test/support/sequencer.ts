@@ -15,6 +15,7 @@ const SECONDS: Record<string, number> = {
   'test/integration/drift-guard.test.ts': 250,
   'test/integration/feeds-faults.test.ts': 19,
   'test/integration/emulator-security-groups.test.ts': 7,
+  'test/integration/waivers-and-status.test.ts': 19,
 };
 const UNKNOWN_EMULATOR_FILE = 60;
 
