@@ -18,11 +18,7 @@ locals {
     feeds         = local.feeds_config
     worldOpen     = local.world_open_config
     state         = { tableName = module.state_table.table_name, graceSeconds = var.state_grace_seconds }
-    waivers = [for w in var.drift_waivers : merge(
-      { groupId = w.group_id, direction = w.direction, protocol = lower(w.protocol), source = w.source, expires = w.expires, reason = w.reason, owner = w.owner },
-      w.from_port == null ? {} : { fromPort = w.from_port },
-      w.to_port == null ? {} : { toPort = w.to_port },
-    )]
+    waivers       = local.waivers_config
     drift = merge(
       {
         enabled              = var.enable_drift_guard

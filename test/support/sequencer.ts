@@ -16,6 +16,7 @@ const SECONDS: Record<string, number> = {
   'test/integration/feeds-faults.test.ts': 19,
   'test/integration/emulator-security-groups.test.ts': 7,
   'test/integration/waivers-and-status.test.ts': 19,
+  'test/integration/waiver-validation.test.ts': 7,
 };
 const UNKNOWN_EMULATOR_FILE = 60;
 
