@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import os from 'node:os';
+import { execFile } from 'node:child_process';
 import {
   AuthorizeSecurityGroupIngressCommand,
   RevokeSecurityGroupIngressCommand,
@@ -231,6 +233,25 @@ try {
   say('and the rule the feed does not own, untouched:');
   for (const r of all.filter((r) => !managed.includes(r))) say(`  ${rule(r)}`);
   await printInbox(sqs, queueUrl);
+
+  // ---- Finally: the operator's view ----------------------------------------------------------
+  say('\n=== sg-guardian status: what the module guards and whether all of it is in its desired state ===');
+  const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sgg-demo-')), 'settings.json');
+  fs.writeFileSync(configFile, JSON.stringify(settings));
+  const status = async (...args) => {
+    say(`\n$ sg-guardian status ${args.join(' ')}--config settings.json`);
+    // The built CLI, as an operator runs it: the SDK's default credentials and region (here the emulator's).
+    // Asynchronously: the feed stand-in answers from this process.
+    const res = await new Promise((resolve) =>
+      execFile(process.execPath, [path.join(root, 'dist/cli.mjs'), 'status', ...args, '--config', configFile], (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stdout, stderr })),
+    );
+    process.stdout.write(res.stdout + res.stderr);
+    say(`(exit ${res.code})`);
+  };
+  await status();
+  say('\nsomeone adds tcp 8080 from 192.0.2.0/24 to prod-web; no event has reached the function yet:');
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '192.0.2.0/24' }] }] }));
+  await status();
   server.close();
 } finally {
   await emu.stop();
