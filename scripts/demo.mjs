@@ -87,12 +87,22 @@ try {
   const tableName = 'sg-guardian-state';
   await new DynamoDBClient(cfg).send(new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
 
+  // A guarded group with a time-boxed exception (Terraform's drift_waivers): a vendor may reach 8443.
+  const partner = (
+    await ec2.send(
+      new CreateSecurityGroupCommand({ GroupName: 'partner-api', Description: 'partner API', VpcId: vpcId, TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'sg-guardian:guard', Value: 'true' }] }] }),
+    )
+  ).GroupId;
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: partner, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'internal https' }] }] }));
+  const waiverExpires = new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
   // The Lambda's settings, as Terraform would write them (SG_GUARDIAN_CONFIG).
   const settings = {
     state: { tableName },
     notifications: { topicArn },
     selfRoleArn: `arn:aws:iam::${emu.accountId}:role/sg-guardian`,
     drift: { guardTag: { key: 'sg-guardian:guard', value: 'true' }, allowedPrincipalArns: [`arn:aws:iam::${emu.accountId}:role/ci-deployer`] },
+    waivers: [{ groupId: partner, protocol: 'tcp', fromPort: 8443, toPort: 8443, source: '198.51.100.7/32', expires: waiverExpires, reason: 'vendor debugging, CHG-1234', owner: 'alice@example.com' }],
     worldOpen: { authorizedTcpPorts: ['443'], replacementCidrsIpv4: ['198.51.100.0/24', '203.0.113.0/24'], replacementCidrsIpv6: ['2001:db8::/32'], sweep: false },
     feeds: {
       aws: { enabled: true, url: feedUrl('/ip-ranges.json'), syncOnSchedule: false },
@@ -248,6 +258,8 @@ try {
     process.stdout.write(res.stdout + res.stderr);
     say(`(exit ${res.code})`);
   };
+  say(`the vendor's helper opens tcp 8443 from 198.51.100.7/32 on partner-api (${partner}), as the waiver allows:`);
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: partner, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8443, ToPort: 8443, IpRanges: [{ CidrIp: '198.51.100.7/32' }] }] }));
   await status();
   say('\nsomeone adds tcp 8080 from 192.0.2.0/24 to prod-web; no event has reached the function yet:');
   await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '192.0.2.0/24' }] }] }));
