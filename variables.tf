@@ -190,6 +190,12 @@ variable "drift_waivers" {
     condition     = alltrue([for w in var.drift_waivers : trimspace(w.reason) != "" && trimspace(w.owner) != ""])
     error_message = "drift_waivers reason and owner must not be empty: every exception says why it exists and who answers for it."
   }
+
+  validation {
+    # The waivers travel in SG_GUARDIAN_CONFIG, and Lambda allows 4 KB for all environment variables together.
+    condition     = length(jsonencode(var.drift_waivers)) <= 2000
+    error_message = "drift_waivers are too long for the function's environment (Lambda allows 4 KB for all its variables, shared with the other settings): keep waivers few, with short reasons (a ticket ID), at most about 2,000 characters of JSON in all."
+  }
 }
 
 variable "drift_event_retry_attempts" {

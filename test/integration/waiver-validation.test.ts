@@ -54,6 +54,7 @@ describe('drift_waivers validation at plan time', () => {
     ['ports on protocol -1', { protocol: '-1' }, /protocol -1 takes none/],
     ['protocol', { protocol: 'gre' }, /protocol must be tcp, udp, icmp, icmpv6, -1/],
     ['empty owner', { owner: ' ' }, /reason and owner must not be empty/],
+    ['too long for the function environment', { reason: 'x'.repeat(2100) }, /too long for the function's environment/],
   ])('refuses: %s', async (_label, over, message) => {
     const res = await apply([{ ...VALID, ...over }]);
     expect(res.code).not.toBe(0);
