@@ -68,6 +68,11 @@ function matching(groupId: string, rule: RuleContent, waivers: readonly Waiver[]
   return waivers.filter((w) => w.groupId === groupId && ruleKey(waiverRule(w)) === key);
 }
 
+/** A rule some waiver names (expired or not): never taken into a baseline by enrolment, or it would outlive its expiry. */
+export function namedByWaiver(groupId: string, rule: RuleContent, waivers: readonly Waiver[]): boolean {
+  return matching(groupId, rule, waivers).length > 0;
+}
+
 /** The unexpired waiver that covers this rule on this group (the one expiring last), if any. */
 export function activeWaiver(groupId: string, rule: RuleContent, waivers: readonly Waiver[], now: Date): Waiver | undefined {
   return matching(groupId, rule, waivers)

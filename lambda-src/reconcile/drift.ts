@@ -12,7 +12,7 @@ import type { CloudTrailEvent } from '../events/guard-event.js';
 import { type DriftOutcome, describeContent, renderDriftNotification } from '../notify/drift.js';
 import { isOwnRole, matchAllowedPrincipal } from '../policy/principals.js';
 import type { Settings } from '../policy/settings.js';
-import { activeWaiver, describeWaiver, expiredWaiver, waiverName } from '../policy/waivers.js';
+import { activeWaiver, describeWaiver, expiredWaiver, namedByWaiver, waiverName } from '../policy/waivers.js';
 import { baselineOf, guardedRules, keysOf, newRecord, withBaseline } from './desired.js';
 
 export interface DriftInput {
@@ -149,6 +149,7 @@ function provisionalBaseline(input: DriftInput, observed: ObservedGroup): Baseli
   const createdIds = new Set(event.createdRules.map((r) => r.ruleId));
   const modifiedIds = new Set(event.modifiedRules.map((m) => m.ruleId));
   const kept = baselineOf(observed, settings).filter((r) => {
+    if (namedByWaiver(observed.groupId, r, settings.waivers)) return false; // an exception, not approved
     if (call === 'authorize') return !createdIds.has(r.ruleId ?? '') && !createdKeys.has(ruleKey(r));
     if (call === 'modify') return !modifiedIds.has(r.ruleId ?? '');
     return true;

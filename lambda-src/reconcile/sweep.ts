@@ -10,7 +10,7 @@ import { permissionOf, ruleKey } from '../core/rule-key.js';
 import type { BaselineRule, GroupRecord } from '../core/state.js';
 import { describeContent, fitSubject } from '../notify/drift.js';
 import type { Settings } from '../policy/settings.js';
-import { type Waiver, activeWaiver, expiredWaiver, waiverName } from '../policy/waivers.js';
+import { type Waiver, activeWaiver, expiredWaiver, namedByWaiver, waiverName } from '../policy/waivers.js';
 import { baselineOf, guardedRules, newRecord } from './desired.js';
 
 export interface SweepInput {
@@ -37,7 +37,8 @@ export type Difference =
 export function reconcileGroupSweep(input: SweepInput): SweepPlan {
   const { group, record, settings, now } = input;
   if (!record) {
-    const baseline = baselineOf(group, settings);
+    // A waived rule is an exception, not approved: enrolment leaves it out, so it still expires.
+    const baseline = baselineOf(group, settings).filter((r) => !namedByWaiver(group.groupId, r, settings.waivers));
     return { actions: [], record: newRecord(group, input, baseline, 'enrolment (sweep)', now), enrolled: true };
   }
   const differences = diff(group, record, settings, now);

@@ -129,3 +129,20 @@ describe('the sweep and waivers', () => {
     expect(notices(plan.actions)[0]!.subject).toMatch(/would revert/);
   });
 });
+
+describe('enrolment and waivers', () => {
+  it('a group enrolled while it holds a waived rule does not take that rule into its baseline, so the waiver still expires', () => {
+    const enrol = reconcileGroupSweep({ group: group(LEGIT, WAIVED), record: undefined, accountId: '111122223333', region: 'eu-west-1', settings: settings(), now: BEFORE });
+    expect(enrol.enrolled).toBe(true);
+    expect(enrol.record!.baseline.map((b) => b.ruleId)).toEqual(['sgr-legit']);
+    const later = reconcileGroupSweep({ group: group(LEGIT, WAIVED), record: { ...enrol.record!, version: 1 }, accountId: '111122223333', region: 'eu-west-1', settings: settings(), now: AFTER });
+    expect(mutations(later.actions)).toEqual([expect.objectContaining({ type: 'revoke-ingress', ruleIds: ['sgr-vendor'] })]);
+  });
+
+  it('first sight through an event: the waived rule is kept, and not enrolled as approved', () => {
+    const other = rule('sgr-other', 22, '203.0.113.0/24');
+    const plan = reconcileDriftEvent({ event: authorize(other), settings: settings(), observed: group(LEGIT, WAIVED, other), record: undefined, now: BEFORE });
+    expect(mutations(plan.actions)).toEqual([expect.objectContaining({ type: 'revoke-ingress', ruleIds: ['sgr-other'] })]);
+    expect(plan.record!.baseline.map((b) => b.ruleId)).toEqual(['sgr-legit']);
+  });
+});
