@@ -6,6 +6,7 @@ import { DecodeError } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
 import { DriftSettingsSchema } from './drift-settings.js';
 import { FeedSettingsSchema } from './feed-settings.js';
+import { SecurityHubSettingsSchema } from './security-hub-settings.js';
 import { StateSettingsSchema } from './state-settings.js';
 import { WorldOpenSettingsSchema } from './world-open-settings.js';
 
@@ -41,6 +42,7 @@ export const SettingsSchema = z
     feeds: FeedSettingsSchema,
     worldOpen: WorldOpenSettingsSchema,
     state: StateSettingsSchema,
+    securityHub: SecurityHubSettingsSchema,
   })
   .strict();
 

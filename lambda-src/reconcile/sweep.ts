@@ -107,6 +107,7 @@ function notice(input: SweepInput, due: Difference[]): Action {
     message,
     severity: 'high',
     attributes: { kind: 'drift', action: settings.dryRun.drift ? 'would-reconcile' : 'missed-event', severity: 'high', group_id: group.groupId },
+    finding: { check: 'missed-event', subject: group.groupId, groupId: group.groupId, ...(group.groupName ? { groupName: group.groupName } : {}), ...(group.vpcId ? { vpcId: group.vpcId } : {}) },
     reason: `tell the operators: ${subject}`,
   };
 }
