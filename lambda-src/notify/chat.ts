@@ -99,7 +99,9 @@ function markdown(text: string): string {
     return fact ? `*${fact[1]}:* ${fact[2]}` : l;
   });
   const out = lines.join('\n');
-  return out.length <= DESCRIPTION_MAX ? out : `${out.slice(0, DESCRIPTION_MAX - 40)}\n… (cut: the e-mail carries the whole text)`;
+  if (out.length <= DESCRIPTION_MAX) return out;
+  const note = '\n… (cut: the e-mail carries the whole text)';
+  return `${Array.from(out.slice(0, DESCRIPTION_MAX - note.length)).join('').replace(/[\ud800-\udbff]$/, '')}${note}`;
 }
 
 function advice(kind: string, action: string): string[] {
