@@ -163,3 +163,20 @@ describe('settings.securityHub', () => {
     expect(() => parseSettings(JSON.stringify({ securityHub: { enabled: true, productArn: PRODUCT, extra: 1 } }))).toThrow(/extra|unrecognized/i);
   });
 });
+
+describe("README's message examples are what the builders render", () => {
+  // The README shows the stratus sample's revert as if recorded in eu-west-1.
+  const e = { ...event(), region: 'eu-west-1' };
+  const n = renderDriftNotification({ event: e, groupId: e.groupId!, outcome: 'reverted', severity: 'medium', undone: e.createdRules.map((r) => `remove ${describeRule(r)}`), problems: [], notes: [] });
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## Notifications, chat and Security Hub'), readme.indexOf('## How it works'));
+
+  it('the e-mail text and subject', () => {
+    expect(section).toContain(`An e-mail (subject \`${n.subject}\`):\n\n\`\`\`text\n${n.message}\n\`\`\``);
+  });
+
+  it('the chat JSON', () => {
+    const block = /receives it in the SNS envelope's `Message`:\n\n```json\n([\s\S]*?)\n```/.exec(section)?.[1];
+    expect(JSON.parse(block!)).toEqual(chatNotification(n, { partition: 'aws', region: 'eu-west-1', accountId: e.accountId }));
+  });
+});
