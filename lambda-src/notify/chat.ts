@@ -63,14 +63,14 @@ export function chatNotification(n: Notify, ctx: ChatContext): ChatNotification 
     source: 'custom',
     content: {
       textType: 'client-markdown',
-      title: `${ICON[n.severity]} ${n.subject}`,
+      title: `${ICON[n.severity]} ${inert(n.subject)}`,
       description: markdown(n.message),
       nextSteps: [...links, ...advice(kind, action)],
       keywords: [n.severity, kind, action, ...(groupId ? [groupId] : []), ...(n.attributes.feed ? [n.attributes.feed] : [])],
     },
     metadata: {
       threadId: `sg-guardian/${kind}/${groupId ?? n.attributes.feed ?? action}`,
-      summary: n.subject,
+      summary: inert(n.subject),
       eventType: `sg-guardian.${kind}.${action}`,
       relatedResources,
       additionalContext: { ...n.attributes, severity: n.severity },
@@ -90,9 +90,18 @@ export function messageBodies(n: Notify, ctx: ChatContext): { message: string; s
   return { message: n.message, structured: false };
 }
 
+/**
+ * Link syntax out of text others control (session names, rule descriptions, user agents): a rule
+ * described "[Reset your MFA](https://evil.example)" must not become a link in the security
+ * channel. Brackets become their full-width look-alikes; the e-mail text keeps them as they are.
+ */
+export function inert(text: string): string {
+  return text.replace(/\[/g, '［').replace(/\]/g, '］').replace(/</g, '‹').replace(/>/g, '›').replace(/\|/g, '｜');
+}
+
 /** The text as chat markdown: bullets as bullets, the key/value facts bold, within the size chat renders. */
 function markdown(text: string): string {
-  const lines = text.split('\n').map((l) => {
+  const lines = inert(text).split('\n').map((l) => {
     const bullet = /^\s+- (.*)$/.exec(l);
     if (bullet) return `• ${bullet[1]}`;
     const fact = /^([A-Z][A-Za-z ]{1,20}):\s+(\S.*)$/.exec(l);

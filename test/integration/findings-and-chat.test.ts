@@ -283,6 +283,47 @@ describe('Security Hub findings on the emulator (moto BatchImportFindings / GetF
     expect(posts.at(-1)).toMatchObject({ Type: 'Notification', Subject: note.subject });
   });
 
+  it('a failed import (fault injected: moto accepts any finding with a resource) fails the run after the revert, still notifies, releases the event; the retry imports it once', async () => {
+    const store = new MemoryStateStore();
+    const gid = await group('sgg-find-fault', [{ port: 443, cidr: '10.0.0.0/8' }]);
+    const s = settingsFor({ drift: { enabled: true, guardedGroupIds: [gid] } });
+    await runEvent(sweep, s, deps(store));
+    const calls: string[] = [];
+    let failNext = true;
+    const failing = securityHub();
+    failing.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push(String(context.commandName));
+        if (failNext && context.commandName === 'BatchImportFindingsCommand') {
+          failNext = false;
+          throw Object.assign(new Error('Security Hub is unavailable'), { name: 'ServiceUnavailableException' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'injectImportFailure' },
+    );
+    const publisher = sns();
+    publisher.middlewareStack.add((next, context) => (args) => (calls.push(String(context.commandName)), next(args)), { step: 'initialize', name: 'recordPublish' });
+    const d = { ...deps(store), securityHub: failing, sns: publisher };
+    const e = await intrusion(gid, 22);
+    const id = findingId(productArn, 'unauthorized-change', gid);
+
+    const first = await runEvent(e, s, d);
+    expect(first.results.map((r) => `${r.action.type}:${r.status}`)).toEqual(['revoke-ingress:done', 'notify:failed', 'notify:done']);
+    expect(first.results[1]!.detail).toMatch(/^Security Hub import failed: Security Hub is unavailable/);
+    expect(calls).toEqual(['BatchImportFindingsCommand', 'PublishCommand']); // the idempotent import first
+    expect(await findingsWithId(id)).toEqual([]);
+
+    // The claim was released: the retry reconciles (nothing left to undo), imports and notifies.
+    const retry = await runEvent(e, s, d);
+    expect(retry.results.filter((r) => r.status === 'failed')).toEqual([]);
+    expect(await onlyFinding(id)).toMatchObject({ Compliance: { Status: 'PASSED' }, Workflow: { Status: 'RESOLVED' } });
+    // Then the ledger holds it: a further delivery imports nothing.
+    calls.length = 0;
+    expect((await runEvent(e, s, d)).results.map((r) => r.action.type)).toEqual(['ignore']);
+    expect(calls).toEqual([]);
+  });
+
   it('a world-open replacement by the sweep is a world-open finding on the group, resolved (the group is back within policy)', async () => {
     const store = new MemoryStateStore();
     const gid = await group('sgg-find-wo', [{ port: 22, cidr: '0.0.0.0/0' }]);

@@ -14,9 +14,9 @@ const SECONDS: Record<string, number> = {
   'test/examples/readme.test.ts': 240,
   'test/integration/drift-guard.test.ts': 250,
   'test/integration/feeds-faults.test.ts': 19,
-  // Measured alone with 1 worker while other sessions loaded the machine (tests' own time).
+  // Measured alone with 1 worker (tests' own time) while other sessions shared the machine.
   'test/examples/slack-chat.test.ts': 107,
-  'test/integration/findings-and-chat.test.ts': 70,
+  'test/integration/findings-and-chat.test.ts': 30,
   'test/integration/emulator-security-groups.test.ts': 7,
 };
 const UNKNOWN_EMULATOR_FILE = 60;

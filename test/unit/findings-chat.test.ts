@@ -123,6 +123,23 @@ describe('chat bodies', () => {
     expect(c.metadata).toMatchObject({ eventType: 'sg-guardian.drift.reverted', threadId: `sg-guardian/drift/${n.attributes.group_id}`, relatedResources: [`arn:aws:ec2:eu-west-1:111122223333:security-group/${n.attributes.group_id}`] });
   });
 
+  it('attack: a rule description, session name or user agent written as a link does not become one in chat (the e-mail keeps the text)', () => {
+    const e = event();
+    const phish = '[Reset your MFA](https://evil.example/login) <https://evil.example|Security team>';
+    const attacker = { ...e, userAgent: phish, actor: { ...e.actor, arn: `arn:aws:sts::${e.accountId}:assumed-role/ops/[urgent](https://evil.example)` } };
+    const n = renderDriftNotification({ event: attacker, groupId: e.groupId!, outcome: 'reverted', severity: 'medium', undone: [`remove ingress tcp 22 from 0.0.0.0/0 "${phish}"`], problems: [], notes: [] });
+    expect(n.message).toContain(phish);
+    const c = chatNotification(n, ctx);
+    for (const text of [c.content.title, c.content.description, c.metadata.summary]) {
+      expect(text).not.toMatch(/\[[^\]]*\]\(/);
+      expect(text).not.toMatch(/<https?:/);
+      expect(text).not.toContain('|Security team');
+    }
+    expect(c.content.description).toContain('［Reset your MFA］(https://evil.example/login)');
+    // Only sg-guardian's own links are links.
+    expect(c.content.nextSteps.filter((l) => l.includes('](')).every((l) => /\]\(https:\/\/eu-west-1\.console\.aws\.amazon\.com\//.test(l))).toBe(true);
+  });
+
   it('console hosts per partition', () => {
     expect(consoleHost('aws', 'us-east-1')).toBe('us-east-1.console.aws.amazon.com');
     expect(consoleHost('aws-cn', 'cn-north-1')).toBe('console.amazonaws.cn');
