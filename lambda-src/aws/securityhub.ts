@@ -8,8 +8,6 @@ export type SecurityHub = SecurityHubClient;
 export const createSecurityHub = (): SecurityHub => new SecurityHubClient({ maxAttempts: 5 });
 
 const BATCH = 100;
-// GetFindings takes at most 20 values per filter field.
-const FILTER_VALUES = 20;
 
 export async function importFindings(hub: SecurityHub, findings: AsffFinding[]): Promise<void> {
   for (let i = 0; i < findings.length; i += BATCH) {
@@ -22,33 +20,35 @@ export async function importFindings(hub: SecurityHub, findings: AsffFinding[]):
   }
 }
 
-/** The findings among `ids` that are still open (compliance FAILED, record ACTIVE). */
+/**
+ * The findings among `ids` that are still open (compliance FAILED, record ACTIVE). One query for
+ * every open sg-guardian finding (few: most resolve at once), not one per group: GetFindings allows
+ * 3 requests a second, and a sweep may find thousands of groups clean.
+ */
 export async function openFindings(hub: SecurityHub, productArn: string, ids: string[]): Promise<AsffFinding[]> {
-  const out: AsffFinding[] = [];
   const wanted = new Set(ids);
-  for (let i = 0; i < ids.length; i += FILTER_VALUES) {
-    let token: string | undefined;
-    do {
-      const res = await hub.send(
-        new GetFindingsCommand({
-          Filters: {
-            Id: ids.slice(i, i + FILTER_VALUES).map((Value) => ({ Value, Comparison: 'EQUALS' })),
-            ProductArn: [{ Value: productArn, Comparison: 'EQUALS' }],
-            ComplianceStatus: [{ Value: 'FAILED', Comparison: 'EQUALS' }],
-            RecordState: [{ Value: 'ACTIVE', Comparison: 'EQUALS' }],
-          },
-          MaxResults: 100,
-          NextToken: token,
-        }),
-      );
-      // Filtered again here: the filter is the service's, the decision is ours.
-      for (const f of res.Findings ?? []) {
-        if (f.Id && wanted.has(f.Id) && f.ProductArn === productArn && f.Compliance?.Status === 'FAILED' && f.RecordState !== 'ARCHIVED') out.push(asAsff(f));
-      }
-      token = res.NextToken || undefined;
-    } while (token);
-  }
-  return [...new Map(out.map((f) => [f.Id, f])).values()];
+  const out = new Map<string, AsffFinding>();
+  let token: string | undefined;
+  do {
+    const res = await hub.send(
+      new GetFindingsCommand({
+        Filters: {
+          GeneratorId: [{ Value: 'sg-guardian/', Comparison: 'PREFIX' }],
+          ProductArn: [{ Value: productArn, Comparison: 'EQUALS' }],
+          ComplianceStatus: [{ Value: 'FAILED', Comparison: 'EQUALS' }],
+          RecordState: [{ Value: 'ACTIVE', Comparison: 'EQUALS' }],
+        },
+        MaxResults: 100,
+        NextToken: token,
+      }),
+    );
+    // Filtered again here: the filter is the service's, the decision is ours.
+    for (const f of res.Findings ?? []) {
+      if (f.Id && wanted.has(f.Id) && f.ProductArn === productArn && f.Compliance?.Status === 'FAILED' && f.RecordState !== 'ARCHIVED') out.set(f.Id, asAsff(f));
+    }
+    token = res.NextToken || undefined;
+  } while (token);
+  return [...out.values()];
 }
 
 /** The fields sg-guardian wrote, from what Security Hub returns (which adds its own). */

@@ -16,7 +16,7 @@ const SECONDS: Record<string, number> = {
   'test/integration/feeds-faults.test.ts': 19,
   // Measured alone with 1 worker (tests' own time) while other sessions shared the machine.
   'test/examples/slack-chat.test.ts': 107,
-  'test/integration/findings-and-chat.test.ts': 30,
+  'test/integration/findings-and-chat.test.ts': 20,
   'test/integration/emulator-security-groups.test.ts': 7,
 };
 const UNKNOWN_EMULATOR_FILE = 60;
