@@ -18,7 +18,7 @@ const SECONDS: Record<string, number> = {
   'test/examples/slack-chat.test.ts': 107,
   'test/integration/findings-and-chat.test.ts': 20,
   'test/integration/emulator-security-groups.test.ts': 7,
-  'test/integration/variable-validation.test.ts': 2,
+  'test/integration/variable-validation.test.ts': 3,
 };
 const UNKNOWN_EMULATOR_FILE = 60;
 
