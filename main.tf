@@ -18,6 +18,8 @@ locals {
     feeds         = local.feeds_config
     worldOpen     = local.world_open_config
     state         = { tableName = module.state_table.table_name, graceSeconds = var.state_grace_seconds }
+    waivers       = local.waivers_config
+    securityHub   = { enabled = var.enable_security_hub_findings, productArn = local.security_hub_product_arn }
     drift = merge(
       {
         enabled              = var.enable_drift_guard
@@ -28,6 +30,24 @@ locals {
       var.drift_guard_tag == null ? {} : { guardTag = var.drift_guard_tag },
     )
   }
+
+  # Security Hub: the account's default product (findings of this account only), and the hub it reads open findings from.
+  security_hub_product_arn = coalesce(var.security_hub_product_arn, "arn:${data.aws_partition.current.partition}:securityhub:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:product/${data.aws_caller_identity.current.account_id}/default")
+  security_hub_statements = !var.enable_security_hub_findings ? [] : [
+    {
+      sid        = "SecurityHubImportFindings"
+      actions    = ["securityhub:BatchImportFindings"]
+      resources  = [local.security_hub_product_arn]
+      conditions = []
+    },
+    {
+      # A sweep reads back the open findings of clean groups before resolving them.
+      sid        = "SecurityHubReadFindings"
+      actions    = ["securityhub:GetFindings"]
+      resources  = ["arn:${data.aws_partition.current.partition}:securityhub:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:hub/default"]
+      conditions = []
+    },
+  ]
 
   drift_mutations = ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"]
 
@@ -79,7 +99,7 @@ locals {
       resources  = [local.kms_key_arn]
       conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = ["dynamodb.${data.aws_region.current.id}.amazonaws.com"] }]
     },
-  ], local.drift_statements, local.feeds_statements, local.world_open_statements)
+  ], local.drift_statements, local.feeds_statements, local.world_open_statements, local.security_hub_statements)
 
   # One daily (by default) schedule drives everything periodic: the feed syncs, the drift guard's
   # reconcile sweep (enrolment, missed events) and the world-open sweep.

@@ -165,3 +165,8 @@ output "dashboard_name" {
   description = "The CloudWatch dashboard, or null."
   value       = try(module.alarms[0].dashboard_name, null)
 }
+
+output "security_hub_product_arn" {
+  description = "The Security Hub product the function imports findings into (the account's default product); null when enable_security_hub_findings is off."
+  value       = var.enable_security_hub_findings ? local.security_hub_product_arn : null
+}

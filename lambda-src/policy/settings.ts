@@ -7,7 +7,9 @@ import { fromZod } from '../events/zod-error.js';
 import { DriftSettingsSchema } from './drift-settings.js';
 import { FeedSettingsSchema } from './feed-settings.js';
 import { OrganizationSettingsSchema } from './organization-settings.js';
+import { SecurityHubSettingsSchema } from './security-hub-settings.js';
 import { StateSettingsSchema } from './state-settings.js';
+import { WaiversSchema } from './waivers.js';
 import { WorldOpenSettingsSchema } from './world-open-settings.js';
 
 /** The capabilities, as named in the settings (and in `dryRun`). */
@@ -44,6 +46,9 @@ export const SettingsSchema = z
     state: StateSettingsSchema,
     /** Member accounts and regions guarded through an assumed role; absent: this account and region only. */
     organization: OrganizationSettingsSchema.optional(),
+    /** Time-boxed exceptions to the drift guard (Terraform's drift_waivers only: never tags or events). */
+    waivers: WaiversSchema,
+    securityHub: SecurityHubSettingsSchema,
   })
   .strict();
 

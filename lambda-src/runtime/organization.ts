@@ -8,7 +8,7 @@ import type { ActionResult } from '../notify/outcomes.js';
 import { type Scope, scopeKey, scopesOf } from '../policy/organization.js';
 import type { Settings } from '../policy/settings.js';
 import { execute } from './execute.js';
-import type { Batch, RunDeps } from './run.js';
+import { type Batch, type RunDeps, findingsOf } from './run.js';
 import { planDriftSweep } from './sweep.js';
 import { planWorldOpenSweep } from './world-open.js';
 import { feedReads, planFeedSync } from './feeds.js';
@@ -49,6 +49,7 @@ async function sweepScope(scope: Scope, settings: Settings, deps: Deps, records:
       dryRun: settings.dryRun[capability],
       state: deps.state,
       now: deps.now,
+      ...findingsOf(settings, deps),
       log: deps.log,
       onMutation: (a) => {
         if (!('groupId' in a) || done.has(a.groupId)) return;
@@ -170,7 +171,7 @@ export async function planMemberFeeds(feeds: readonly FeedName[], settings: Sett
       const action: Action = { type: 'ignore', reason: detail };
       return { capability: undefined, actions: [action], results: [{ action, status: 'failed', detail }] };
     }
-    const results = await execute(actions, { ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun: settings.dryRun.feeds, state: deps.state, now: deps.now, log: deps.log });
+    const results = await execute(actions, { ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun: settings.dryRun.feeds, state: deps.state, now: deps.now, ...findingsOf(settings, deps), log: deps.log });
     return { capability: 'feeds', actions, results };
   });
   return perScope;

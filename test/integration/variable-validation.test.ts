@@ -19,4 +19,14 @@ describe('root variable validation (variables.tf planned without providers)', ()
     expect(said).toMatch(/world_open_replacement_cidrs_ipv6 must not contain a \/0/);
     expect(said).toMatch(/world_open_authorized_tcp_ports must hold ports/);
   });
+
+  it("security hub: a product other than an account's default one is refused", async () => {
+    const guardDuty = await planArguments(`  enable_security_hub_findings = true
+  security_hub_product_arn     = "arn:aws:securityhub:us-east-1::product/aws/guardduty"`);
+    expect(guardDuty.code).toBe(1);
+    expect(guardDuty.said).toMatch(/security_hub_product_arn must be an account's default product ARN/);
+    const own = await planArguments(`  enable_security_hub_findings = true
+  security_hub_product_arn     = "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default"`);
+    expect(own).toEqual({ code: 0, said: '' });
+  });
 });
