@@ -792,7 +792,7 @@ variable "organization" {
   }
 
   validation {
-    condition     = var.organization == null || try(var.organization.external_id == null || can(regex("^[A-Za-z0-9+=,.@:/_-]{2,1224}$", var.organization.external_id)), false)
+    condition     = var.organization == null || try(var.organization.external_id == null || (can(regex("^[A-Za-z0-9+=,.@:/_-]+$", var.organization.external_id)) && length(var.organization.external_id) >= 2 && length(var.organization.external_id) <= 1224), false)
     error_message = "organization.external_id must be 2-1224 characters of letters, digits and +=,.@:/_-."
   }
 

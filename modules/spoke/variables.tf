@@ -95,7 +95,7 @@ variable "external_id" {
   default     = null
 
   validation {
-    condition     = var.external_id == null || can(regex("^[A-Za-z0-9+=,.@:/_-]{2,1224}$", var.external_id))
+    condition     = var.external_id == null || try(can(regex("^[A-Za-z0-9+=,.@:/_-]+$", var.external_id)) && length(var.external_id) >= 2 && length(var.external_id) <= 1224, false)
     error_message = "external_id must be 2-1224 characters of letters, digits and +=,.@:/_-."
   }
 }
