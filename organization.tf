@@ -3,8 +3,8 @@
 locals {
   org = var.organization
 
-  # settings.organization (lambda-src/policy/organization-settings.ts): role name, optional external
-  # ID, the enrolled accounts and their regions. The hub's own account and region are always guarded.
+  # settings.organization (lambda-src/policy/organization-settings.ts): role name, the enrolled
+  # accounts and their regions; external ID and pacing only when set. The hub's own account and region are always guarded.
   organization_config = local.org == null ? {} : {
     organization = merge(
       {
@@ -12,6 +12,8 @@ locals {
         targets        = [for account, regions in local.org.member_accounts : { accountId = account, regions = regions }]
       },
       local.org.external_id == null ? {} : { externalId = local.org.external_id },
+      local.org.sweep_concurrency == null ? {} : { sweepConcurrency = local.org.sweep_concurrency },
+      local.org.mutating_calls_per_second == null ? {} : { mutatingCallsPerSecond = local.org.mutating_calls_per_second },
     )
   }
 

@@ -775,7 +775,7 @@ variable "world_open_remediation_configuration_managed" {
 }
 
 variable "organization" {
-  description = "Organization mode (null: this account and region only, as before). The function also guards the member accounts and regions of member_accounts (account ID => regions), assuming member_role_name there (with external_id when set); a custom bus (event_bus_name) admits the organization (organization_id, aws:PrincipalOrgID) or else the member accounts, and receives what modules/spoke forwards; share_prefix_lists_with (organization ARN, OU ARNs, account IDs) gets the feeds' prefix lists through AWS RAM. See README: Organizations."
+  description = "Organization mode (null: this account and region only, as before). The function also guards the member accounts and regions of member_accounts (account ID => regions), assuming member_role_name there (with external_id when set), sweep_concurrency groups at once and at most mutating_calls_per_second mutating EC2 calls per account and region (null: 4 and 5); a custom bus (event_bus_name) admits the organization (organization_id, aws:PrincipalOrgID) or else the member accounts, and receives what modules/spoke forwards; share_prefix_lists_with (organization ARN, OU ARNs, account IDs) gets the feeds' prefix lists through AWS RAM. See README: Organizations."
   type = object({
     member_role_name        = optional(string, "sg-guardian-member")
     external_id             = optional(string)
@@ -783,6 +783,9 @@ variable "organization" {
     member_accounts         = optional(map(list(string)), {})
     event_bus_name          = optional(string, "sg-guardian")
     share_prefix_lists_with = optional(list(string), [])
+    # Sweep pacing (null: the function's defaults, 4 and 5/s).
+    sweep_concurrency         = optional(number)
+    mutating_calls_per_second = optional(number)
   })
   default = null
 
@@ -792,7 +795,7 @@ variable "organization" {
   }
 
   validation {
-    condition     = var.organization == null || try(var.organization.external_id == null || (can(regex("^[A-Za-z0-9+=,.@:/_-]+$", var.organization.external_id)) && length(var.organization.external_id) >= 2 && length(var.organization.external_id) <= 1224), false)
+    condition     = var.organization == null || try(var.organization.external_id == null, false) || try(length(regex("^[A-Za-z0-9+=,.@:/_-]+$", var.organization.external_id)) >= 2 && length(var.organization.external_id) <= 1224, false)
     error_message = "organization.external_id must be 2-1224 characters of letters, digits and +=,.@:/_-."
   }
 
@@ -807,8 +810,23 @@ variable "organization" {
   }
 
   validation {
+    condition     = var.organization == null || try(length(var.organization.member_accounts) <= 1000 && alltrue([for regions in values(var.organization.member_accounts) : length(regions) <= 40]), false)
+    error_message = "organization.member_accounts: at most 1,000 accounts, at most 40 regions each."
+  }
+
+  validation {
+    condition     = var.organization == null || try(var.organization.sweep_concurrency == null, false) || try(var.organization.sweep_concurrency >= 1 && var.organization.sweep_concurrency <= 32 && floor(var.organization.sweep_concurrency) == var.organization.sweep_concurrency, false)
+    error_message = "organization.sweep_concurrency must be a whole number from 1 to 32 (groups described and planned at once)."
+  }
+
+  validation {
+    condition     = var.organization == null || try(var.organization.mutating_calls_per_second == null, false) || try(var.organization.mutating_calls_per_second > 0 && var.organization.mutating_calls_per_second <= 100, false)
+    error_message = "organization.mutating_calls_per_second must be above 0 and at most 100 (EC2 refills its buckets at 5 per second)."
+  }
+
+  validation {
     condition = var.organization == null || try(alltrue([for regions in values(var.organization.member_accounts) :
-      length(regions) > 0 && length(distinct(regions)) == length(regions) && alltrue([for r in regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", r))])
+      length(regions) > 0 && length(distinct(regions)) == length(regions) && alltrue([for r in regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", r))])
     ]), false)
     error_message = "organization.member_accounts: each account needs a non-empty list of distinct region names such as eu-west-1."
   }

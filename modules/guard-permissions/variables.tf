@@ -4,7 +4,7 @@ variable "security_group_arn_prefixes" {
   nullable    = false
 
   validation {
-    condition     = length(var.security_group_arn_prefixes) > 0 && alltrue([for p in var.security_group_arn_prefixes : can(regex("^arn:aws(-cn|-us-gov)?:ec2:([a-z]{2}(-[a-z]+)+-[0-9]|\\*):[0-9]{12}:security-group$", p))])
+    condition     = length(var.security_group_arn_prefixes) > 0 && alltrue([for p in var.security_group_arn_prefixes : can(regex("^arn:aws(-cn|-us-gov)?:ec2:([a-z]{2}(-[a-z]+)+-[0-9]{1,2}|\\*):[0-9]{12}:security-group$", p))])
     error_message = "security_group_arn_prefixes must be non-empty, each arn:<partition>:ec2:<region or *>:<12-digit account>:security-group."
   }
 }

@@ -14,7 +14,7 @@ variable "hub_event_bus_arn" {
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws(-cn|-us-gov)?:events:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:event-bus/[A-Za-z0-9._-]{1,256}$", var.hub_event_bus_arn)) && !endswith(var.hub_event_bus_arn, ":event-bus/default")
+    condition     = can(regex("^arn:aws(-cn|-us-gov)?:events:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:event-bus/[A-Za-z0-9._-]{1,256}$", var.hub_event_bus_arn)) && !endswith(var.hub_event_bus_arn, ":event-bus/default")
     error_message = "hub_event_bus_arn must be a custom event bus ARN (arn:aws:events:REGION:ACCOUNT:event-bus/NAME), not a default bus."
   }
 }
@@ -62,7 +62,7 @@ variable "member_role_regions" {
   default     = null
 
   validation {
-    condition     = var.member_role_regions == null || try(length(var.member_role_regions) > 0 && alltrue([for r in var.member_role_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", r))]), false)
+    condition     = var.member_role_regions == null || try(length(var.member_role_regions) > 0 && alltrue([for r in var.member_role_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", r))]), false)
     error_message = "member_role_regions must be null or a non-empty list of region names such as eu-west-1."
   }
 }
