@@ -12,6 +12,7 @@ const SECONDS: Record<string, number> = {
   'test/examples/cloudflare-security-groups.test.ts': 247,
   'test/examples/minimal.test.ts': 339,
   'test/examples/readme.test.ts': 240,
+  'test/examples/organization.test.ts': 392,
   'test/integration/drift-guard.test.ts': 250,
   'test/integration/feeds-faults.test.ts': 19,
   'test/integration/emulator-security-groups.test.ts': 7,
