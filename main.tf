@@ -18,6 +18,7 @@ locals {
     feeds         = local.feeds_config
     worldOpen     = local.world_open_config
     state         = { tableName = module.state_table.table_name, graceSeconds = var.state_grace_seconds }
+    waivers       = local.waivers_config
     drift = merge(
       {
         enabled              = var.enable_drift_guard

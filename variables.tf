@@ -132,6 +132,72 @@ variable "drift_allowed_principal_arns" {
   }
 }
 
+variable "drift_waivers" {
+  description = "Time-boxed exceptions to the drift guard: an unauthorized rule that exactly matches a waiver (group, direction, protocol, ports, source) stands until `expires` (RFC 3339); then the next sweep reverts it and notifies \"waiver expired\". Source: a CIDR, a prefix list ID or a security group ID. World-open remediation does not honour waivers. Example: [{ group_id = \"sg-0123456789abcdef0\", protocol = \"tcp\", from_port = 8443, to_port = 8443, source = \"198.51.100.7/32\", expires = \"2026-12-31T18:00:00Z\", reason = \"vendor debugging, CHG-1234\", owner = \"alice@example.com\" }]."
+  type = list(object({
+    group_id  = string
+    direction = optional(string, "ingress")
+    protocol  = string
+    from_port = optional(number)
+    to_port   = optional(number)
+    source    = string
+    expires   = string
+    reason    = string
+    owner     = string
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = alltrue([for w in var.drift_waivers : can(regex("^sg-[0-9a-f]{8,17}$", w.group_id))])
+    error_message = "drift_waivers group_id must be a security group ID like sg-0123456789abcdef0."
+  }
+
+  validation {
+    condition     = alltrue([for w in var.drift_waivers : contains(["ingress", "egress"], w.direction)])
+    error_message = "drift_waivers direction must be ingress or egress."
+  }
+
+  validation {
+    condition     = alltrue([for w in var.drift_waivers : contains(["tcp", "udp", "icmp", "icmpv6", "-1"], lower(w.protocol)) || can(regex("^[0-9]{1,3}$", w.protocol)) && try(tonumber(w.protocol) <= 255, false)])
+    error_message = "drift_waivers protocol must be tcp, udp, icmp, icmpv6, -1 (all traffic) or a protocol number 0-255."
+  }
+
+  validation {
+    condition = alltrue([for w in var.drift_waivers : (
+      !contains(["tcp", "udp"], lower(w.protocol)) || try(w.from_port >= 0 && w.from_port <= w.to_port && w.to_port <= 65535 && floor(w.from_port) == w.from_port && floor(w.to_port) == w.to_port, false)) && (
+      lower(w.protocol) != "-1" || (w.from_port == null && w.to_port == null)
+    )])
+    error_message = "drift_waivers ports: tcp and udp need whole from_port <= to_port within 0-65535 (a single port: both the same); protocol -1 takes none."
+  }
+
+  validation {
+    condition     = alltrue([for w in var.drift_waivers : can(cidrhost(w.source, 0)) || can(regex("^pl-[0-9a-f]{8,17}$", w.source)) || can(regex("^sg-[0-9a-f]{8,17}$", w.source))])
+    error_message = "drift_waivers source must be a CIDR (198.51.100.7/32, 2001:db8::/64), a prefix list ID (pl-...) or a security group ID (sg-...)."
+  }
+
+  validation {
+    condition     = alltrue([for w in var.drift_waivers : can(timecmp(w.expires, "2000-01-01T00:00:00Z"))])
+    error_message = "drift_waivers expires must be an RFC 3339 time with a zone, e.g. 2026-12-31T18:00:00Z."
+  }
+
+  validation {
+    condition     = alltrue([for w in var.drift_waivers : !can(timecmp(w.expires, "2000-01-01T00:00:00Z")) || try(timecmp(w.expires, plantimestamp()) > 0, true)])
+    error_message = "drift_waivers: a waiver has already expired (expires is in the past): extend it or remove it; an expired waiver would be reverted on the next sweep anyway."
+  }
+
+  validation {
+    condition     = alltrue([for w in var.drift_waivers : trimspace(w.reason) != "" && trimspace(w.owner) != ""])
+    error_message = "drift_waivers reason and owner must not be empty: every exception says why it exists and who answers for it."
+  }
+
+  validation {
+    # The waivers travel in SG_GUARDIAN_CONFIG, and Lambda allows 4 KB for all environment variables together.
+    condition     = length(jsonencode(var.drift_waivers)) <= 2000
+    error_message = "drift_waivers are too long for the function's environment (Lambda allows 4 KB for all its variables, shared with the other settings): keep waivers few, with short reasons (a ticket ID), at most about 2,000 characters of JSON in all."
+  }
+}
+
 variable "drift_event_retry_attempts" {
   description = "EventBridge delivery retries to the function before the dead-letter queue."
   type        = number

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import os from 'node:os';
+import { execFile } from 'node:child_process';
 import {
   AuthorizeSecurityGroupIngressCommand,
   RevokeSecurityGroupIngressCommand,
@@ -85,12 +87,22 @@ try {
   const tableName = 'sg-guardian-state';
   await new DynamoDBClient(cfg).send(new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
 
+  // A guarded group with a time-boxed exception (Terraform's drift_waivers): a vendor may reach 8443.
+  const partner = (
+    await ec2.send(
+      new CreateSecurityGroupCommand({ GroupName: 'partner-api', Description: 'partner API', VpcId: vpcId, TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'sg-guardian:guard', Value: 'true' }] }] }),
+    )
+  ).GroupId;
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: partner, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'internal https' }] }] }));
+  const waiverExpires = new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
   // The Lambda's settings, as Terraform would write them (SG_GUARDIAN_CONFIG).
   const settings = {
     state: { tableName },
     notifications: { topicArn },
     selfRoleArn: `arn:aws:iam::${emu.accountId}:role/sg-guardian`,
     drift: { guardTag: { key: 'sg-guardian:guard', value: 'true' }, allowedPrincipalArns: [`arn:aws:iam::${emu.accountId}:role/ci-deployer`] },
+    waivers: [{ groupId: partner, protocol: 'tcp', fromPort: 8443, toPort: 8443, source: '198.51.100.7/32', expires: waiverExpires, reason: 'vendor debugging, CHG-1234', owner: 'alice@example.com' }],
     worldOpen: { authorizedTcpPorts: ['443'], replacementCidrsIpv4: ['198.51.100.0/24', '203.0.113.0/24'], replacementCidrsIpv6: ['2001:db8::/32'], sweep: false },
     feeds: {
       aws: { enabled: true, url: feedUrl('/ip-ranges.json'), syncOnSchedule: false },
@@ -231,6 +243,27 @@ try {
   say('and the rule the feed does not own, untouched:');
   for (const r of all.filter((r) => !managed.includes(r))) say(`  ${rule(r)}`);
   await printInbox(sqs, queueUrl);
+
+  // ---- Finally: the operator's view ----------------------------------------------------------
+  say('\n=== sg-guardian status: what the module guards and whether all of it is in its desired state ===');
+  const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sgg-demo-')), 'settings.json');
+  fs.writeFileSync(configFile, JSON.stringify(settings));
+  const status = async (...args) => {
+    say(`\n$ sg-guardian status ${args.join(' ')}--config settings.json`);
+    // The built CLI, as an operator runs it: the SDK's default credentials and region (here the emulator's).
+    // Asynchronously: the feed stand-in answers from this process.
+    const res = await new Promise((resolve) =>
+      execFile(process.execPath, [path.join(root, 'dist/cli.mjs'), 'status', ...args, '--config', configFile], (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stdout, stderr })),
+    );
+    process.stdout.write(res.stdout + res.stderr);
+    say(`(exit ${res.code})`);
+  };
+  say(`the vendor's helper opens tcp 8443 from 198.51.100.7/32 on partner-api (${partner}), as the waiver allows:`);
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: partner, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8443, ToPort: 8443, IpRanges: [{ CidrIp: '198.51.100.7/32' }] }] }));
+  await status();
+  say('\nsomeone adds tcp 8080 from 192.0.2.0/24 to prod-web; no event has reached the function yet:');
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '192.0.2.0/24' }] }] }));
+  await status();
   server.close();
 } finally {
   await emu.stop();

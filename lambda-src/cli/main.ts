@@ -1,6 +1,7 @@
 // Commands: explain <event.json> [--config f] [--group-file f] [--baseline f]; ranges aws|cloudflare ...;
-// state show|accept|release --group sg-... (the only command that calls AWS, with your credentials).
-// Exit codes: 0 ok, 2 bad input (the message names what was wrong), 1 unexpected (state show: not enrolled).
+// state show|accept|release --group sg-... and status [--json] (the commands that call AWS, with your credentials).
+// Exit codes: 0 ok, 2 bad input (the message names what was wrong), 1 unexpected (state show: not enrolled;
+// status: something is out of its desired state).
 import fs from 'node:fs';
 import { clip, escapeControl } from '../core/excerpt.js';
 import { DecodeError } from '../core/model.js';
@@ -15,6 +16,7 @@ import { rangesFromAwsFile } from '../feeds/aws-ip-ranges.js';
 import { rangesFromCloudflare } from '../feeds/cloudflare.js';
 import { baselineFromFile, groupFromFile } from './group-file.js';
 import { stateCommand } from './state.js';
+import { statusCommand } from './status.js';
 import { DEFAULT_PREFIX_FLOORS, type PrefixFloors } from '../feeds/plausibility.js';
 
 export interface Io {
@@ -27,9 +29,9 @@ export class UsageError extends Error {}
 const USAGE = `usage:
   sg-guardian explain <event.json | cloudtrail-log.json> [--config settings.json] [--group-file describe-security-groups.json] [--baseline baseline.json]
   sg-guardian state show|accept|release --group <sg-id> [--config settings.json]
+  sg-guardian status [--json] [--config settings.json]
   sg-guardian ranges aws --file <ip-ranges.json> [--expect-md5 <md5>] [--service S]... [--region R]...
   sg-guardian ranges cloudflare (--v4 <file> --v6 <file> | --json <file>)
-import { DEFAULT_PREFIX_FLOORS, type PrefixFloors } from '../feeds/plausibility.js';
 `;
 
 export function main(argv: string[], io: Io): number | Promise<number> {
@@ -39,6 +41,12 @@ export function main(argv: string[], io: Io): number | Promise<number> {
       case 'state': {
         const { positional, options } = parseArgs(rest, ['config', 'group']);
         return stateCommand(positional[0], options.group?.[0], settingsFrom(options), io).catch((err: unknown) => fail(err, io));
+      }
+      case 'status': {
+        const json = rest.includes('--json');
+        const { positional, options } = parseArgs(rest.filter((a) => a !== '--json'), ['config']);
+        if (positional.length) throw new UsageError(`status takes no argument '${positional[0]}'`);
+        return statusCommand(settingsFrom(options), json, io).catch((err: unknown) => fail(err, io));
       }
       case 'explain':
         io.stdout(JSON.stringify(explain(rest), null, 2) + '\n');

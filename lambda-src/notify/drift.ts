@@ -5,7 +5,7 @@ import type { CloudTrailEvent } from '../events/guard-event.js';
 
 export type NotifyAction = Extract<Action, { type: 'notify' }>;
 
-export type DriftOutcome = 'reverted' | 'would-revert' | 'revert-incomplete' | 'nothing-to-undo';
+export type DriftOutcome = 'reverted' | 'would-revert' | 'revert-incomplete' | 'nothing-to-undo' | 'waived';
 
 export interface DriftNotice {
   event: CloudTrailEvent;
@@ -15,6 +15,8 @@ export interface DriftNotice {
   severity: Severity;
   /** One line per rule undone (or that would be), from describePermission / describeRule. */
   undone: string[];
+  /** Unauthorized rules left in place because a waiver names them ("... kept: waived until ..."). */
+  kept?: string[];
   /** What could not be undone, and why. */
   problems: string[];
   /** Caveats that do not make the revert incomplete. */
@@ -30,6 +32,7 @@ const HEADLINE: Record<DriftOutcome, string> = {
   'would-revert': 'Would revert',
   'revert-incomplete': 'Could not fully revert',
   'nothing-to-undo': 'Unauthorized',
+  waived: 'Kept (waived)',
 };
 
 export function renderDriftNotification(n: DriftNotice): NotifyAction {
@@ -44,7 +47,9 @@ export function renderDriftNotification(n: DriftNotice): NotifyAction {
       ? `DRY RUN: sg-guardian would revert ${e.eventName} on ${group}${direction}. No change was made.`
       : n.outcome === 'revert-incomplete'
         ? `sg-guardian could not fully revert ${e.eventName} on ${group}${direction}.`
-        : n.outcome === 'nothing-to-undo'
+        : n.outcome === 'waived'
+          ? `An unauthorized ${e.eventName} on ${group}${direction} stands: a waiver names the rule, so it is kept and the approved baseline does not move.`
+          : n.outcome === 'nothing-to-undo'
           ? `An unauthorized ${e.eventName} on ${group}${direction}: nothing is left to undo, the group holds its approved rules.`
           : `sg-guardian reverted ${e.eventName} on ${group}${direction}.`;
 
@@ -61,6 +66,7 @@ export function renderDriftNotification(n: DriftNotice): NotifyAction {
   const message = [
     lead,
     section(n.outcome === 'would-revert' ? 'Would undo:' : 'Undone:', n.undone),
+    section('Kept (waived):', n.kept ?? []),
     section(n.outcome === 'would-revert' ? 'Would not be able to undo:' : 'Not undone:', n.problems),
     section('Notes:', n.notes),
     facts.map(([k, v]) => `${`${k}:`.padEnd(12)}${v ?? '(not recorded)'}`).join('\n'),

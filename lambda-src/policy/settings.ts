@@ -7,6 +7,7 @@ import { fromZod } from '../events/zod-error.js';
 import { DriftSettingsSchema } from './drift-settings.js';
 import { FeedSettingsSchema } from './feed-settings.js';
 import { StateSettingsSchema } from './state-settings.js';
+import { WaiversSchema } from './waivers.js';
 import { WorldOpenSettingsSchema } from './world-open-settings.js';
 
 /** The capabilities, as named in the settings (and in `dryRun`). */
@@ -41,6 +42,8 @@ export const SettingsSchema = z
     feeds: FeedSettingsSchema,
     worldOpen: WorldOpenSettingsSchema,
     state: StateSettingsSchema,
+    /** Time-boxed exceptions to the drift guard (Terraform's drift_waivers only: never tags or events). */
+    waivers: WaiversSchema,
   })
   .strict();
 

@@ -12,6 +12,7 @@ import type { CloudTrailEvent } from '../events/guard-event.js';
 import { type DriftOutcome, describeContent, renderDriftNotification } from '../notify/drift.js';
 import { isOwnRole, matchAllowedPrincipal } from '../policy/principals.js';
 import type { Settings } from '../policy/settings.js';
+import { activeWaiver, describeWaiver, expiredWaiver, namedByWaiver, waiverName } from '../policy/waivers.js';
 import { baselineOf, guardedRules, keysOf, newRecord, withBaseline } from './desired.js';
 
 export interface DriftInput {
@@ -42,6 +43,8 @@ interface Undo {
   ignoreAll?: string;
   mutations: Action[];
   undone: string[];
+  /** Unauthorized rules that stand because an unexpired waiver names them exactly. */
+  kept?: string[];
   problems: string[];
   notes: string[];
 }
@@ -82,7 +85,7 @@ export function reconcileDriftEvent(input: DriftInput): DriftPlan {
 
   const firstSight = !record;
   const baseline = record?.baseline ?? provisionalBaseline(input, observed);
-  const undo = call === 'authorize' ? undoAuthorize(event, observed, baseline, settings) : call === 'revoke' ? undoRevoke(event, observed, baseline, settings) : undoModify(event, observed, baseline, settings);
+  const undo = call === 'authorize' ? undoAuthorize(event, observed, baseline, settings, now) : call === 'revoke' ? undoRevoke(event, observed, baseline, settings) : undoModify(event, observed, baseline, settings, now);
   if (undo.ignoreAll) return ignore(undo.ignoreAll);
   if (scope.note) undo.notes.push(scope.note);
   undo.notes.push(...(input.notes ?? []));
@@ -146,6 +149,7 @@ function provisionalBaseline(input: DriftInput, observed: ObservedGroup): Baseli
   const createdIds = new Set(event.createdRules.map((r) => r.ruleId));
   const modifiedIds = new Set(event.modifiedRules.map((m) => m.ruleId));
   const kept = baselineOf(observed, settings).filter((r) => {
+    if (namedByWaiver(observed.groupId, r, settings.waivers)) return false; // an exception, not approved
     if (call === 'authorize') return !createdIds.has(r.ruleId ?? '') && !createdKeys.has(ruleKey(r));
     if (call === 'modify') return !modifiedIds.has(r.ruleId ?? '');
     return true;
@@ -229,14 +233,14 @@ function touchedKeys(event: CloudTrailEvent, observed: ObservedGroup, baseline: 
 
 // ---- the three calls ----------------------------------------------------------------------------
 
-function undoAuthorize(event: CloudTrailEvent, observed: ObservedGroup, baseline: BaselineRule[], settings: Settings): Undo {
-  const undo: Undo = { mutations: [], undone: [], problems: [], notes: [] };
+function undoAuthorize(event: CloudTrailEvent, observed: ObservedGroup, baseline: BaselineRule[], settings: Settings, now: Date): Undo {
+  const undo: Undo = { mutations: [], undone: [], problems: [], notes: [], kept: [] };
   const approved = keysOf(baseline);
   const ids = new Set(event.createdRules.map((r) => r.ruleId));
   const keys = keysOf(createdContent(event));
   // The observed rules are the truth: an event can name a rule ID, not say what that rule is.
   const candidates = guardedRules(observed, settings).filter((r) => ids.has(r.ruleId) || keys.has(ruleKey(r)));
-  const outside = candidates.filter((r) => !approved.has(ruleKey(r)));
+  const outside = waive(candidates.filter((r) => !approved.has(ruleKey(r))), observed.groupId, settings, now, undo);
   for (const r of candidates.filter((c) => approved.has(ruleKey(c)))) undo.notes.push(`kept ${describeContent(r)}: it is part of the approved baseline`);
   undo.mutations.push(...revokeRules(observed.groupId, outside, reasonOf(event)));
   undo.undone.push(...outside.map((r) => `remove ${describeContent(r)}${r.ruleId ? ` [${r.ruleId}]` : ''}`));
@@ -286,8 +290,8 @@ function undoRevoke(event: CloudTrailEvent, observed: ObservedGroup, baseline: B
   return undo;
 }
 
-function undoModify(event: CloudTrailEvent, observed: ObservedGroup, baseline: BaselineRule[], settings: Settings): Undo {
-  const undo: Undo = { mutations: [], undone: [], problems: [], notes: [] };
+function undoModify(event: CloudTrailEvent, observed: ObservedGroup, baseline: BaselineRule[], settings: Settings, now: Date): Undo {
+  const undo: Undo = { mutations: [], undone: [], problems: [], notes: [], kept: [] };
   const rules = guardedRules(observed, settings);
   const byId = new Map(rules.map((r) => [r.ruleId, r]));
   const unguarded = new Set(observed.rules.filter((r) => !byId.has(r.ruleId) && r.direction === 'egress').map((r) => r.ruleId));
@@ -310,7 +314,7 @@ function undoModify(event: CloudTrailEvent, observed: ObservedGroup, baseline: B
       if (!present.has(ruleKey(b))) reAdd.push(b);
     } else if (o) {
       if (approved.has(ruleKey(o))) undo.notes.push(`kept ${describeContent(o)} [${o.ruleId}]: its content is approved`);
-      else remove.push(o);
+      else remove.push(...waive([o], observed.groupId, settings, now, undo));
     } else {
       undo.notes.push(`${m.ruleId} is not on the group and not in the baseline: nothing to restore`);
     }
@@ -336,6 +340,25 @@ function undoModify(event: CloudTrailEvent, observed: ObservedGroup, baseline: B
 }
 
 // ---- helpers ------------------------------------------------------------------------------------
+
+/**
+ * Rules outside the baseline that an unexpired waiver names exactly stand (reported as kept; the
+ * baseline does not move). The rest are returned to be revoked; an expired waiver is named.
+ */
+function waive(rules: SecurityGroupRule[], groupId: string, settings: Settings, now: Date, undo: Undo): SecurityGroupRule[] {
+  const revoke: SecurityGroupRule[] = [];
+  for (const r of rules) {
+    const w = activeWaiver(groupId, r, settings.waivers, now);
+    if (w) {
+      (undo.kept ??= []).push(`${describeContent(r)} [${r.ruleId}] kept: ${describeWaiver(w)}`);
+      continue;
+    }
+    const old = expiredWaiver(groupId, r, settings.waivers, now);
+    if (old) undo.notes.push(`waiver expired: ${waiverName(old)}; ${describeContent(r)} is reverted`);
+    revoke.push(r);
+  }
+  return revoke;
+}
 
 function reasonOf(event: CloudTrailEvent): string {
   return `reconcile after ${event.eventName} ${event.eventId} by ${event.actor.arn}`;
@@ -385,9 +408,13 @@ function contentWithId(r: SecurityGroupRule): BaselineRule {
 
 function notice(input: DriftInput, groupId: string | undefined, undo: Undo): Action {
   const incomplete = undo.problems.length > 0;
-  const outcome: DriftOutcome = input.settings.dryRun.drift
-    ? undo.mutations.length || incomplete ? 'would-revert' : 'nothing-to-undo'
-    : incomplete ? 'revert-incomplete' : undo.mutations.length ? 'reverted' : 'nothing-to-undo';
-  const severity: Severity = incomplete ? 'high' : 'medium';
-  return renderDriftNotification({ event: input.event, ...(groupId ? { groupId } : {}), outcome, severity, undone: undo.undone, problems: undo.problems, notes: undo.notes });
+  const kept = undo.kept ?? [];
+  const onlyWaived = kept.length > 0 && undo.mutations.length === 0 && !incomplete;
+  const outcome: DriftOutcome = onlyWaived
+    ? 'waived'
+    : input.settings.dryRun.drift
+      ? undo.mutations.length || incomplete ? 'would-revert' : 'nothing-to-undo'
+      : incomplete ? 'revert-incomplete' : undo.mutations.length ? 'reverted' : 'nothing-to-undo';
+  const severity: Severity = incomplete ? 'high' : onlyWaived ? 'low' : 'medium';
+  return renderDriftNotification({ event: input.event, ...(groupId ? { groupId } : {}), outcome, severity, undone: undo.undone, kept, problems: undo.problems, notes: undo.notes });
 }

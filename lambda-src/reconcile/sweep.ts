@@ -2,11 +2,15 @@
 // first remembered with when it was seen; only when no event has explained it within the grace
 // period (CloudTrail delivery is best effort and minutes late) is it reconciled and reported as a
 // missed event. A group seen for the first time is enrolled from its current rules.
+// Waivers: an extra rule an unexpired waiver names exactly is left alone (and not remembered); once
+// its waiver has expired the difference is known, so it is reconciled at once, grace or not, and
+// the notification says "waiver expired".
 import type { Action, ObservedGroup, SecurityGroupRule } from '../core/model.js';
 import { permissionOf, ruleKey } from '../core/rule-key.js';
 import type { BaselineRule, GroupRecord } from '../core/state.js';
 import { describeContent, fitSubject } from '../notify/drift.js';
 import type { Settings } from '../policy/settings.js';
+import { type Waiver, activeWaiver, expiredWaiver, namedByWaiver, waiverName } from '../policy/waivers.js';
 import { baselineOf, guardedRules, newRecord } from './desired.js';
 
 export interface SweepInput {
@@ -25,25 +29,26 @@ export interface SweepPlan {
   enrolled?: boolean;
 }
 
-type Difference =
-  | { kind: 'extra'; key: string; rule: SecurityGroupRule }
+export type Difference =
+  | { kind: 'extra'; key: string; rule: SecurityGroupRule; expired?: Waiver }
   | { kind: 'missing'; key: string; rule: BaselineRule }
   | { kind: 'description'; key: string; rule: BaselineRule; ruleId: string };
 
 export function reconcileGroupSweep(input: SweepInput): SweepPlan {
   const { group, record, settings, now } = input;
   if (!record) {
-    const baseline = baselineOf(group, settings);
+    // A waived rule is an exception, not approved: enrolment leaves it out, so it still expires.
+    const baseline = baselineOf(group, settings).filter((r) => !namedByWaiver(group.groupId, r, settings.waivers));
     return { actions: [], record: newRecord(group, input, baseline, 'enrolment (sweep)', now), enrolled: true };
   }
-  const differences = diff(group, record, settings);
+  const differences = diff(group, record, settings, now);
   const seen: Record<string, string> = {};
   const due: Difference[] = [];
   const graceMs = settings.state.graceSeconds * 1000;
   for (const d of differences) {
     const id = `${d.kind}:${d.key}`;
     const first = record.unexplained[id] ?? now.toISOString();
-    if (now.getTime() - Date.parse(first) >= graceMs) due.push(d);
+    if ((d.kind === 'extra' && d.expired) || now.getTime() - Date.parse(first) >= graceMs) due.push(d);
     else seen[id] = first;
   }
   const changed = JSON.stringify(seen) !== JSON.stringify(record.unexplained);
@@ -52,7 +57,8 @@ export function reconcileGroupSweep(input: SweepInput): SweepPlan {
   return { actions: [...(settings.dryRun.drift ? [] : mutations(group.groupId, due)), notice(input, due)], record: { ...record, unexplained: seen } };
 }
 
-function diff(group: ObservedGroup, record: GroupRecord, settings: Settings): Difference[] {
+/** The group against its baseline, without the extra rules an unexpired waiver covers. */
+export function diff(group: ObservedGroup, record: GroupRecord, settings: Settings, now: Date): Difference[] {
   const rules = guardedRules(group, settings);
   const observed = new Map<string, SecurityGroupRule>();
   for (const r of rules) observed.set(ruleKey(r), r);
@@ -60,7 +66,11 @@ function diff(group: ObservedGroup, record: GroupRecord, settings: Settings): Di
   const out: Difference[] = [];
   for (const [key, rule] of observed) {
     const b = approved.get(key);
-    if (!b) out.push({ kind: 'extra', key, rule });
+    if (!b) {
+      if (activeWaiver(group.groupId, rule, settings.waivers, now)) continue;
+      const expired = expiredWaiver(group.groupId, rule, settings.waivers, now);
+      out.push({ kind: 'extra', key, rule, ...(expired ? { expired } : {}) });
+    }
     else if ((b.description ?? '') !== (rule.description ?? '')) out.push({ kind: 'description', key, rule: b, ruleId: rule.ruleId });
   }
   for (const [key, rule] of approved) if (!observed.has(key) && (settings.drift.guardEgress || rule.direction === 'ingress')) out.push({ kind: 'missing', key, rule });
@@ -85,9 +95,11 @@ function mutations(groupId: string, due: Difference[]): Action[] {
 
 function notice(input: SweepInput, due: Difference[]): Action {
   const { group, settings } = input;
+  const expired = due.filter((d): d is Extract<Difference, { kind: 'extra' }> => d.kind === 'extra' && d.expired !== undefined);
+  if (expired.length === due.length) return expiryNotice(input, expired);
   const lines = due.map((d) =>
     d.kind === 'extra'
-      ? `remove ${describeContent(d.rule)} [${d.rule.ruleId}] (not in the approved baseline)`
+      ? `remove ${describeContent(d.rule)} [${d.rule.ruleId}] (${d.expired ? `waiver expired: ${waiverName(d.expired)}` : 'not in the approved baseline'})`
       : d.kind === 'missing'
         ? `re-add ${describeContent(d.rule)} (approved, but missing)`
         : `restore the approved description on ${d.ruleId}: ${describeContent(d.rule)}`,
@@ -107,6 +119,29 @@ function notice(input: SweepInput, due: Difference[]): Action {
     message,
     severity: 'high',
     attributes: { kind: 'drift', action: settings.dryRun.drift ? 'would-reconcile' : 'missed-event', severity: 'high', group_id: group.groupId },
+    reason: `tell the operators: ${subject}`,
+  };
+}
+
+/** Every difference due is a rule whose waiver expired: the actor is known to be waived, not missed. */
+function expiryNotice(input: SweepInput, expired: Extract<Difference, { kind: 'extra' }>[]): Action {
+  const { group, settings } = input;
+  const verb = settings.dryRun.drift ? 'would remove' : 'removed';
+  const subject = fitSubject(`Waiver expired on ${group.groupId}: ${settings.dryRun.drift ? 'would revert' : 'reverted'} ${expired.length} waived rule(s)`);
+  const message = [
+    `A waiver on ${group.groupId}${group.groupName ? ` (${group.groupName})` : ''} expired, so sg-guardian ${verb} the rule it covered and the group is back at its approved baseline.`,
+    ...expired.map((d) => `  - ${describeContent(d.rule)} [${d.rule.ruleId}]: waiver expired: ${waiverName(d.expired!)}, reason ${d.expired!.reason}`),
+    '',
+    'To keep the rule, extend the waiver (drift_waivers) or have an allowed principal add it to the baseline.',
+    '',
+    `Account:    ${input.accountId} / ${input.region}`,
+  ].join('\n');
+  return {
+    type: 'notify',
+    subject,
+    message,
+    severity: 'medium',
+    attributes: { kind: 'drift', action: settings.dryRun.drift ? 'would-reconcile' : 'waiver-expired', severity: 'medium', group_id: group.groupId },
     reason: `tell the operators: ${subject}`,
   };
 }

@@ -57,7 +57,7 @@ export async function planFeedSync(feed: FeedName, settings: Settings, deps: Fee
   return [...gone, ...planFeed(next, observed, settings.feeds)];
 }
 
-async function loadFeed(feed: FeedName, settings: Settings, fetch: Fetcher, notice?: IpSpaceChangedEvent): Promise<{ set: FeedSet } | { superseded: string }> {
+export async function loadFeed(feed: FeedName, settings: Settings, fetch: Fetcher, notice?: IpSpaceChangedEvent): Promise<{ set: FeedSet } | { superseded: string }> {
   if (feed === 'cloudflare') {
     const cf = settings.feeds.cloudflare;
     if (cf.apiUrl) return { set: parseCloudflareApi(text(await fetch(cf.apiUrl))) };

@@ -155,22 +155,6 @@ describe('examples/cloudflare-security-groups with terraform against the emulato
     expect(statements.get('FeedListedGroupRules')!.Condition).toBeUndefined();
     expectFeedLeastPrivilege(statements);
   });
-
-  it('converges, and stays converged after the function added rules', async () => {
-    expect(await replan(ws)).toEqual([]);
-
-    // What the function does on a sync: feed rules in (it writes no tags).
-    for (const id of groups) {
-      await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '173.245.48.0/20', Description: 'sg-guardian cloudflare' }] }] }));
-      await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Ipv6Ranges: [{ CidrIpv6: '2400:cb00::/32', Description: 'sg-guardian cloudflare' }] }] }));
-    }
-    // Terraform will see them: the groups now carry rules it does not declare.
-    for (const g of (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groups }))).SecurityGroups ?? []) {
-      const cidrs = (g.IpPermissions ?? []).flatMap((p) => [...(p.IpRanges ?? []).map((r) => r.CidrIp), ...(p.Ipv6Ranges ?? []).map((r) => r.CidrIpv6)]);
-      expect(cidrs.sort()).toEqual(['173.245.48.0/20', '2400:cb00::/32']);
-    }
-    expect(await replan(ws)).toEqual([]);
-  });
 });
 
 describe('Cloudflare feed into security groups (examples/cloudflare-security-groups)', () => {
@@ -315,7 +299,9 @@ describe('Cloudflare feed into security groups (examples/cloudflare-security-gro
 
 // Last: after the function's real syncs (rules on two ports, its tags), the example is still converged.
 describe('examples/cloudflare-security-groups with terraform against the emulator: converge and destroy', () => {
-  it('stays converged after the function synced the groups', async () => {
+  // The one re-plan of this example (each costs ~25 s of CPU), after the function's real syncs
+  // (rules on two ports in groups Terraform declares): a diff right after the apply would show here too.
+  it('converges, and stays converged after the function synced the groups', async () => {
     expect(await replan(ws)).toEqual([]);
   });
 

@@ -212,9 +212,9 @@ describe('examples/cloudfront-prefix-list with terraform against the emulator', 
     expect(resources.filter((r) => r.address.includes('feed_stale')).map((r) => r.address)).toEqual(['module.sg_guardian.module.alarms[0].aws_cloudwatch_metric_alarm.feed_stale["aws"]']);
   });
 
+  // One re-plan, after the function's kind of write (each costs ~25 s of CPU): a diff right after
+  // the apply would still show in it.
   it('converges, and stays converged after the function filled the lists', async () => {
-    expect(await replan(ws)).toEqual([]);
-
     // What the function does on a notice: entries in (version-checked); it writes no tags.
     const ids = outputs.cloudfront_prefix_list_ids as { ipv4: string; ipv6: string };
     for (const [id, cidr] of [[ids.ipv4, '13.32.0.0/15'], [ids.ipv6, '2600:9000::/28']] as const) {

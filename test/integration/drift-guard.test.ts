@@ -19,9 +19,11 @@ import {
 } from '@aws-sdk/client-ec2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { drain, ec2, emulator, notification, queue, sqs, uniqueName } from '../support/aws.js';
+import { drain, ec2, emulator, notification, queue, sns, sqs, uniqueName } from '../support/aws.js';
 import { workspace, repoRoot } from '../support/terraform.js';
 import { deployedEnvironment, invokeBundle } from '../support/bundle.js';
+import { type StateResource, bySid, one, overrideModule, stateResources, statements, values } from '../support/hardening.js';
+import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 
 const SAMPLE = 'eventbridge-AuthorizeSecurityGroupIngress-console-0-65535-with-securityGroupRuleSet_nuvibit-blog.json';
 const SCHEDULE = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/fixtures/samples/eventbridge-scheduled-event_custodian.json'), 'utf8')) as unknown;
@@ -33,6 +35,15 @@ let outputs: Record<string, unknown> = {};
 let env: Record<string, string> = {};
 let inboxUrl = '';
 let groupId = '';
+let resources: StateResource[] = [];
+// Issue #10's hardening inputs, on top of the example (which creates the trail).
+const HARDENING = {
+  trail_cloudwatch_logs_enabled: 'true',
+  lambda_log_retention_days: '7',
+  audit_log_retention_days: '400',
+  audit_object_lock_days: '30',
+  alarm_feed_stale_days: '2',
+};
 
 async function ingressOf(id: string) {
   const res = await client.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [id] }] }));
@@ -88,8 +99,10 @@ async function throughEventBridge(event: { source: string; 'detail-type': string
 beforeAll(async () => {
   const inbox = await queue(queues, uniqueName('sgg-inbox'));
   inboxUrl = inbox.url;
+  overrideModule(ws, HARDENING);
   await ws.tf(['init', '-input=false', '-no-color']);
   outputs = await ws.apply({ name, notifications_subscriptions: [{ protocol: 'sqs', endpoint: inbox.arn }] });
+  resources = await stateResources(ws);
   env = await deployedEnvironment(String(outputs.function_name));
 
   const vpcId = (await client.send(new CreateVpcCommand({ CidrBlock: '10.61.0.0/16', AmazonProvidedIpv6CidrBlock: true }))).Vpc!.VpcId!;
@@ -404,5 +417,92 @@ describe('attacks on a guarded, enrolled group (issue #9), through the deployed 
     expect(await ingressLines(gid)).toEqual(BASELINE);
     const [n] = (await notes(1)).filter((x) => x.attributes.action === 'missed-event');
     expect(n!.message).toContain('remove ingress tcp 6379 from 0.0.0.0/0');
+  });
+});
+
+// Issue #10, hardening and operations, asserted on this file's one apply of examples/drift-guard
+// (plus a trail with CloudWatch Logs, separate audit retention and Object Lock, through an override
+// file): everything from the state and the emulator's own answers. (Until #13 these had an apply of
+// examples/minimal of their own.)
+describe('examples/drift-guard hardened: alarms, dashboard, topic policy, trail trust, audit buckets', () => {
+  const account = emulator().accountId;
+
+  it('plans no world-open or remediation resource when world-open remediation is off', () => {
+    expect(resources.filter((r) => /world_open|remediation|config_rule|aws_config_/.test(r.address)).map((r) => r.address)).toEqual([]);
+  });
+
+  it('alarms on the dead-letter queue, errors, throttles and failed actions, to the notification topic', () => {
+    const topic = String(outputs.notifications_topic_arn);
+    const alarm = (suffix: string) => one(resources, `module.alarms[0].aws_cloudwatch_metric_alarm.${suffix}`).values;
+    expect(alarm('dead_letters')).toMatchObject({
+      alarm_name: `${name}-dead-letters`,
+      namespace: 'AWS/SQS',
+      metric_name: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: `${name}-dlq` },
+      comparison_operator: 'GreaterThanThreshold',
+      threshold: 0,
+      alarm_actions: [topic],
+      ok_actions: [topic],
+    });
+    for (const [suffix, metric] of [['errors', 'Errors'], ['throttles', 'Throttles']] as const) {
+      expect(alarm(suffix)).toMatchObject({ namespace: 'AWS/Lambda', metric_name: metric, dimensions: { FunctionName: name }, statistic: 'Sum', threshold: 0, alarm_actions: [topic] });
+    }
+    // `failed` as lambda-src/handler.ts emits it: namespace sg-guardian, service = the function's name, one query per kind.
+    const failed = alarm('failed_actions');
+    expect(failed).toMatchObject({ comparison_operator: 'GreaterThanThreshold', threshold: 0, alarm_actions: [topic] });
+    const queries = failed.metric_query as { id: string; expression: string; metric: { namespace: string; metric_name: string; dimensions: Record<string, string> }[] }[];
+    const sum = queries.find((q) => q.id === 'failed')!;
+    const perKind = queries.filter((q) => q.id !== 'failed');
+    expect(perKind.map((q) => q.metric[0]!.dimensions.kind).sort()).toEqual(['cloudtrail', 'config-compliance', 'config-item', 'config-remediation', 'invoke', 'ip-space-changed', 'schedule']);
+    expect(perKind.every((q) => q.metric[0]!.namespace === 'sg-guardian' && q.metric[0]!.metric_name === 'failed' && q.metric[0]!.dimensions.service === name)).toBe(true);
+    expect(sum.expression).toBe(`SUM([${perKind.map((q) => q.id).join(', ')}])`);
+    // No feed enabled: no staleness alarm.
+    expect(resources.filter((r) => r.address.includes('feed_stale'))).toEqual([]);
+    expect(resources.filter((r) => r.type === 'aws_cloudwatch_metric_alarm').map((r) => r.values.alarm_name).sort()).toEqual(
+      ['dead-letters', 'errors', 'failed-actions', 'throttles'].map((a) => `${name}-${a}`),
+    );
+  });
+
+  it('a dashboard with applied / ignored / failed by kind, duration and dead-letter depth', () => {
+    const dashboard = one(resources, 'aws_cloudwatch_dashboard.this[0]').values;
+    expect(dashboard.dashboard_name).toBe(name);
+    const widgets = (JSON.parse(String(dashboard.dashboard_body)) as { widgets: { properties: { title: string; metrics?: unknown[][] } }[] }).widgets;
+    expect(widgets.map((w) => w.properties.title)).toEqual(['applied by kind', 'ignored by kind', 'failed by kind', 'duration (ms)', 'dead-letter queue depth', 'invocations, errors, throttles', 'sg-guardian alarms']);
+    expect(widgets[2]!.properties.metrics).toContainEqual(['sg-guardian', 'failed', 'service', name, 'kind', 'cloudtrail']);
+    expect(widgets[4]!.properties.metrics).toEqual([['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', `${name}-dlq`]]);
+  });
+
+  it('the notification topic denies every publisher but the function role, and admits only this module’s alarms', async () => {
+    const role = `arn:aws:iam::${account}:role/${name}`;
+    const policy = (await sns().send(new GetTopicAttributesCommand({ TopicArn: String(outputs.notifications_topic_arn) }))).Attributes!.Policy!;
+    const deny = bySid(policy, 'DenyOtherPublishers')!;
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 'sns:Publish' });
+    expect(values(deny.Condition!.ArnNotEquals!['aws:PrincipalArn'])).toEqual([role]);
+    expect(values(deny.Condition!.StringNotEquals!['aws:PrincipalServiceName'])).toEqual(['cloudwatch.amazonaws.com']);
+    expect(bySid(policy, 'PublishersOfThisAccount')).toMatchObject({ Effect: 'Allow', Principal: { AWS: role } });
+    const alarms = bySid(policy, 'ModuleAlarmsPublish')!;
+    expect(alarms).toMatchObject({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' } });
+    expect(values(alarms.Condition!.StringEquals!['aws:SourceAccount'])).toEqual([account]);
+    expect(values(alarms.Condition!.ArnLike!['aws:SourceArn'])).toEqual([`arn:aws:cloudwatch:us-east-1:${account}:alarm:${name}-*`]);
+    expect(bySid(policy, 'DenyInsecureTransport')).toMatchObject({ Effect: 'Deny' });
+  });
+
+  it('the trail’s log-delivery role trusts CloudTrail only for this trail of this account', () => {
+    const trust = one(resources, 'module.trail[0].aws_iam_role.logs[0]').values.assume_role_policy;
+    const [statement, ...rest] = statements(trust);
+    expect(rest).toEqual([]);
+    expect(statement).toMatchObject({ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'sts:AssumeRole' });
+    expect(values(statement!.Condition!.StringEquals!['aws:SourceAccount'])).toEqual([account]);
+    expect(values(statement!.Condition!.ArnEquals!['aws:SourceArn'])).toEqual([`arn:aws:cloudtrail:us-east-1:${account}:trail/${name}-trail`]);
+  });
+
+  it('audit logs keep their own retention (400 days) and a governance Object Lock (30 days), whatever the Lambda logs keep (7)', () => {
+    expect(one(resources, 'module.function.aws_cloudwatch_log_group.this').values.retention_in_days).toBe(7);
+    expect(one(resources, 'module.trail[0].aws_cloudwatch_log_group.this[0]').values.retention_in_days).toBe(400);
+    const lifecycle = one(resources, 'module.trail[0].module.bucket.aws_s3_bucket_lifecycle_configuration.this').values.rule as { expiration: { days: number }[] }[];
+    expect(lifecycle[0]!.expiration[0]!.days).toBe(400);
+    expect(one(resources, 'module.trail[0].module.bucket.aws_s3_bucket.this').values.object_lock_enabled).toBe(true);
+    const lock = one(resources, 'module.trail[0].module.bucket.aws_s3_bucket_object_lock_configuration.this[0]').values.rule as { default_retention: { mode: string; days: number }[] }[];
+    expect(lock[0]!.default_retention[0]).toMatchObject({ mode: 'GOVERNANCE', days: 30 });
   });
 });

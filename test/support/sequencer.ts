@@ -10,12 +10,15 @@ const SECONDS: Record<string, number> = {
   'test/examples/config-remediation.test.ts': 257,
   'test/examples/cloudfront-prefix-list.test.ts': 262,
   'test/examples/cloudflare-security-groups.test.ts': 247,
-  'test/examples/minimal.test.ts': 339,
+  'test/examples/minimal.test.ts': 170,
   'test/examples/readme.test.ts': 240,
   'test/examples/organization.test.ts': 392,
-  'test/integration/drift-guard.test.ts': 250,
+  'test/integration/drift-guard.test.ts': 270,
   'test/integration/feeds-faults.test.ts': 19,
   'test/integration/emulator-security-groups.test.ts': 7,
+  'test/integration/variable-validation.test.ts': 2,
+  'test/integration/waivers-and-status.test.ts': 19,
+  'test/integration/waiver-validation.test.ts': 7,
 };
 const UNKNOWN_EMULATOR_FILE = 60;
 

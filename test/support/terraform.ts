@@ -44,6 +44,9 @@ export interface Workspace {
   dir: string;
   tf: (args: string[], opts?: { allowFail?: boolean }) => Promise<{ stdout: string; stderr: string; code: number }>;
   apply: (vars?: Record<string, unknown>) => Promise<Record<string, unknown>>;
+  /** What the last apply printed (its plan included): a plan of its own would cost ~15 s of CPU. */
+  applyLog: string;
+  /** Test cleanup: no refresh (the state is the test's own, just written), so no reads at all. */
   destroy: (vars?: Record<string, unknown>) => Promise<void>;
   planChanges: () => Promise<PlannedChange[]>;
   cleanup: () => void;
@@ -80,20 +83,23 @@ export function workspace(example: string, endpoint: string, files?: Record<stri
     fs.writeFileSync(path.join(dir, 'test.auto.tfvars.json'), JSON.stringify(vars, null, 2));
     return [];
   };
-  return {
+  const ws: Workspace = {
     dir,
     tf,
+    applyLog: '',
     apply: async (vars) => {
-      await tf(['apply', '-input=false', '-no-color', '-auto-approve', ...varArgs(vars)]);
+      ws.applyLog = (await tf(['apply', '-input=false', '-no-color', '-auto-approve', ...varArgs(vars)])).stdout;
       const { stdout } = await tf(['output', '-json', '-no-color']);
       const outputs = JSON.parse(stdout) as Record<string, { value: unknown }>;
       return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]));
     },
     destroy: async (vars) => {
-      await tf(['destroy', '-input=false', '-no-color', '-auto-approve', ...varArgs(vars)]);
+      await tf(['destroy', '-input=false', '-no-color', '-auto-approve', '-refresh=false', ...varArgs(vars)]);
     },
     planChanges: async () => {
-      await tf(['plan', '-input=false', '-no-color', '-out=replan.tfplan']);
+      const planned = await tf(['plan', '-input=false', '-no-color', '-detailed-exitcode', '-out=replan.tfplan'], { allowFail: true });
+      if (planned.code === 0) return []; // no changes: no need to read the plan file (~5 s of CPU)
+      if (planned.code !== 2) throw new Error(`plan failed in ${dir}:\n${planned.stderr}`);
       const { stdout } = await tf(['show', '-json', '-no-color', 'replan.tfplan']);
       const plan = JSON.parse(stdout) as { resource_changes?: { address: string; change: { actions: string[]; before: unknown; after: unknown } }[] };
       return (plan.resource_changes ?? [])
@@ -107,6 +113,7 @@ export function workspace(example: string, endpoint: string, files?: Record<stri
     },
     cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }),
   };
+  return ws;
 }
 
 /** The body of each `provider "aws"` block, braces matched (an assume_role block may come before the alias). */
