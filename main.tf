@@ -19,6 +19,7 @@ locals {
     worldOpen     = local.world_open_config
     state         = { tableName = module.state_table.table_name, graceSeconds = var.state_grace_seconds }
     waivers       = local.waivers_config
+    securityHub   = { enabled = var.enable_security_hub_findings, productArn = local.security_hub_product_arn }
     drift = merge(
       {
         enabled              = var.enable_drift_guard
@@ -51,6 +52,24 @@ locals {
   }
   drift_statements = module.guard_permissions.drift_statements
 
+  # Security Hub: the account's default product (findings of this account only), and the hub it reads open findings from.
+  security_hub_product_arn = coalesce(var.security_hub_product_arn, "arn:${data.aws_partition.current.partition}:securityhub:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:product/${data.aws_caller_identity.current.account_id}/default")
+  security_hub_statements = !var.enable_security_hub_findings ? [] : [
+    {
+      sid        = "SecurityHubImportFindings"
+      actions    = ["securityhub:BatchImportFindings"]
+      resources  = [local.security_hub_product_arn]
+      conditions = []
+    },
+    {
+      # A sweep reads back the open findings of clean groups before resolving them.
+      sid        = "SecurityHubReadFindings"
+      actions    = ["securityhub:GetFindings"]
+      resources  = ["arn:${data.aws_partition.current.partition}:securityhub:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:hub/default"]
+      conditions = []
+    },
+  ]
+
   policy_statements = concat(module.guard_permissions.read_statements, [
     {
       sid        = "Notify"
@@ -71,7 +90,7 @@ locals {
       resources  = [local.kms_key_arn]
       conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = ["dynamodb.${data.aws_region.current.id}.amazonaws.com"] }]
     },
-  ], local.drift_statements, local.feeds_statements, local.world_open_statements, local.organization_statements)
+  ], local.drift_statements, local.feeds_statements, local.world_open_statements, local.security_hub_statements, local.organization_statements)
 
   # One daily (by default) schedule drives everything periodic: the feed syncs, the drift guard's
   # reconcile sweep (enrolment, missed events) and the world-open sweep.

@@ -185,3 +185,8 @@ output "prefix_list_share_arn" {
   description = "The AWS RAM share of the feeds' prefix lists (null unless organization.share_prefix_lists_with is set)."
   value       = try(module.prefix_list_share[0].share_arn, null)
 }
+
+output "security_hub_product_arn" {
+  description = "The Security Hub product the function imports findings into (the account's default product); null when enable_security_hub_findings is off."
+  value       = var.enable_security_hub_findings ? local.security_hub_product_arn : null
+}

@@ -781,6 +781,24 @@ variable "notifications_publisher_arns" {
   }
 }
 
+variable "enable_security_hub_findings" {
+  description = "Also report every revert, world-open replacement, refused feed and missed event as an AWS Security Hub finding (ASFF, BatchImportFindings into the account's default product), updated in place on replays and resolved when the group is back at its desired state. Security Hub must be enabled in the account and region. Off: no Security Hub permission at all."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "security_hub_product_arn" {
+  description = "The product findings are imported under; null uses the account's default product in this region (arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default), the only one a function may import into for its own account."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.security_hub_product_arn == null || can(regex("^arn:aws[a-z-]*:securityhub:[a-z0-9-]+:([0-9]{12}):product/([0-9]{12})/default$", var.security_hub_product_arn))
+    error_message = "security_hub_product_arn must be an account's default product ARN: arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default."
+  }
+}
+
 variable "enable_alarms" {
   description = "CloudWatch alarms on the dead-letter queue, function errors and throttles, failed actions, and (per enabled feed) a feed not applied for alarm_feed_stale_days. See README: Operating it."
   type        = bool

@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { createEc2 } from './aws/ec2.js';
 import { fetchBytes } from './aws/http.js';
 import { createSns } from './aws/sns.js';
+import { createSecurityHub } from './aws/securityhub.js';
 import { createStateStore } from './aws/state.js';
 import { MemoryStateStore } from './core/memory-state.js';
 import type { StateStore } from './core/state.js';
@@ -19,6 +20,7 @@ const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'sg-guardian', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'sg-guardian' });
 const ec2 = createEc2();
 const sns = createSns();
+const securityHub = createSecurityHub();
 let settings: Settings | undefined;
 let state: StateStore | undefined;
 
@@ -29,7 +31,7 @@ export const handler = async (event: unknown, context?: Context): Promise<RunRes
   state ??= settings.state.tableName ? createStateStore(settings.state.tableName) : new MemoryStateStore();
   const home = { accountId: accountOf(settings.selfRoleArn), region: process.env.AWS_REGION };
   try {
-    const result = await runEvent(event, settings, { ec2, sns, fetch: fetchBytes, state, home, log: (m, extra) => logger.info(m, extra ?? {}) });
+    const result = await runEvent(event, settings, { ec2, sns, securityHub, fetch: fetchBytes, state, home, log: (m, extra) => logger.info(m, extra ?? {}) });
     const m = runMetrics(result);
     const failed = result.results.filter((r) => r.status === 'failed');
     // EMF: per feed synced, whether its targets hold it (modules/alarms: "feed not applied for N days").

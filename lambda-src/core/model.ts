@@ -62,6 +62,27 @@ export interface Actor {
 
 export type Severity = 'info' | 'low' | 'medium' | 'high';
 
+/** What sg-guardian reports to Security Hub: each kind is one check, with its own types and remediation. */
+export type FindingCheck = 'unauthorized-change' | 'missed-event' | 'world-open' | 'feed-refused';
+
+/**
+ * The facts a notification adds for its Security Hub finding (notify/finding.ts builds the ASFF
+ * document from them and the run's outcome). `check` + `subject` is the finding's identity: a
+ * replay, a retry or the next change of the same group updates one finding in place.
+ */
+export interface FindingFacts {
+  check: FindingCheck;
+  /** A security group ID, or for a refused feed the feed's name. */
+  subject: string;
+  groupId?: string;
+  vpcId?: string;
+  groupName?: string;
+  /** When the change was made (the CloudTrail event time), when known. */
+  observedAt?: string;
+  eventId?: string;
+  actorArn?: string;
+}
+
 /** What the planners emit. Data only: explain, dry-run and the Lambda share one code path. */
 export type Action =
   | {
@@ -94,7 +115,12 @@ export type Action =
    */
   | { type: 'record-feed'; feed: string; syncToken?: string; hash: string; ipv4Count: number; ipv6Count: number; expectedVersion?: number; reason: string }
   | { type: 'remediate-group'; groupId: string; reason: string }
-  | { type: 'notify'; subject: string; message: string; attributes: Record<string, string>; severity: Severity; reason: string }
+  | { type: 'notify'; subject: string; message: string; attributes: Record<string, string>; severity: Severity; finding?: FindingFacts; reason: string }
+  /**
+   * Security Hub: the sweep saw these groups at their desired state, so their open findings of
+   * these checks are resolved. Planned only when Security Hub findings are enabled.
+   */
+  | { type: 'resolve-findings'; checks: FindingCheck[]; groupIds: string[]; reason: string }
   | { type: 'ignore'; reason: string };
 
 export type ActionType = Action['type'];

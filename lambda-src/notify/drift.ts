@@ -86,6 +86,19 @@ export function renderDriftNotification(n: DriftNotice): NotifyAction {
       ...(n.groupId ? { group_id: n.groupId } : {}),
       event_name: e.eventName,
     },
+    ...(n.groupId
+      ? {
+          finding: {
+            check: 'unauthorized-change' as const,
+            subject: n.groupId,
+            groupId: n.groupId,
+            ...(e.groupName ? { groupName: e.groupName } : {}),
+            observedAt: e.eventTime,
+            eventId: e.eventId,
+            actorArn: e.actor.arn,
+          },
+        }
+      : {}),
     reason: `tell the operators: ${subject}`,
   };
 }

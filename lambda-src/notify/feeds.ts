@@ -51,6 +51,7 @@ export function feedRejectedNotice(args: { feed: FeedName; set?: FeedSet; summar
       ...(args.set ? describeSet(args.set) : []),
     ].join('\n'),
     target: args.target,
+    refused: true,
     reason: args.reason,
   });
 }
@@ -70,6 +71,7 @@ export function feedNeedsShardsNotice(args: { set: FeedSet; groupIds: string[]; 
       ...describeSet(args.set),
     ].join('\n'),
     target: args.groupIds.length === 1 ? args.groupIds[0] : undefined,
+    refused: true,
     reason: args.reason,
   });
 }
@@ -115,6 +117,8 @@ function notice(args: {
   subject: string;
   message: string;
   target?: string | undefined;
+  /** Nothing was applied: a Security Hub finding (feed-refused) per feed and target. */
+  refused?: boolean;
   reason: string;
 }): Notify {
   const feed = args.set?.feed ?? args.feed ?? 'aws';
@@ -123,7 +127,8 @@ function notice(args: {
   if (args.target?.startsWith('pl-')) attributes.prefix_list_id = args.target;
   if (args.set) attributes.feed_hash = args.set.hash;
   if (args.set?.syncToken) attributes.sync_token = args.set.syncToken;
-  return { type: 'notify', subject: truncate(args.subject), message: args.message, attributes, severity: args.severity, reason: args.reason };
+  const finding = args.refused ? { finding: { check: 'feed-refused' as const, subject: args.target ? `${feed}/${args.target}` : feed, ...(args.target?.startsWith('sg-') ? { groupId: args.target } : {}) } } : {};
+  return { type: 'notify', subject: truncate(args.subject), message: args.message, attributes, severity: args.severity, ...finding, reason: args.reason };
 }
 
 function describeSet(set: FeedSet): string[] {

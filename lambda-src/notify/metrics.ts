@@ -21,7 +21,7 @@ export function runMetrics(run: { actions: Action[]; results: ActionResult[]; fe
   const refused = (feed: FeedName) =>
     run.actions.some((a) => a.type === 'notify' && a.attributes.kind === 'feed' && a.attributes.feed === feed && ['rejected', 'needs-shards'].includes(a.attributes.action ?? ''));
   return {
-    applied: run.results.filter((r) => r.status === 'done' && r.action.type !== 'notify' && r.action.type !== 'record-feed').length,
+    applied: run.results.filter((r) => r.status === 'done' && !['notify', 'record-feed', 'resolve-findings'].includes(r.action.type)).length,
     ignored: run.actions.filter((a) => a.type === 'ignore').length,
     failed: failed.length,
     // Conservative: any failed mutation of the run counts against every feed it synced.

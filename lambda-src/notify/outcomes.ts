@@ -50,6 +50,8 @@ export function describe(a: Action): string {
       return `record the applied ${a.feed} feed (${a.syncToken ?? a.hash}) in the state table`;
     case 'remediate-group':
       return `remediate ${a.groupId}`;
+    case 'resolve-findings':
+      return `resolve the open ${a.checks.join('/')} findings of ${a.groupIds.length} group(s) in Security Hub`;
     case 'notify':
       return `notify "${a.subject}"`;
     case 'ignore':

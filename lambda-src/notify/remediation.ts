@@ -67,6 +67,7 @@ export function worldOpenNotification(report: WorldOpenReport): NotifyAction {
     message: lines.filter((l) => l !== undefined).join('\n'),
     attributes,
     severity,
+    finding: { check: 'world-open', subject: group.groupId, groupId: group.groupId, ...(group.groupName ? { groupName: group.groupName } : {}), ...(group.vpcId ? { vpcId: group.vpcId } : {}) },
     reason: `report world-open ingress ${verb} on ${group.groupId}`,
   };
 }

@@ -6,6 +6,7 @@ import { DecodeError } from '../core/model.js';
 import { fromZod } from '../events/zod-error.js';
 import { DriftSettingsSchema } from './drift-settings.js';
 import { FeedSettingsSchema } from './feed-settings.js';
+import { SecurityHubSettingsSchema } from './security-hub-settings.js';
 import { StateSettingsSchema } from './state-settings.js';
 import { WaiversSchema } from './waivers.js';
 import { WorldOpenSettingsSchema } from './world-open-settings.js';
@@ -44,6 +45,7 @@ export const SettingsSchema = z
     state: StateSettingsSchema,
     /** Time-boxed exceptions to the drift guard (Terraform's drift_waivers only: never tags or events). */
     waivers: WaiversSchema,
+    securityHub: SecurityHubSettingsSchema,
   })
   .strict();
 

@@ -1,12 +1,16 @@
 // The imperative shell's last step: run the planned actions in order, mutations first, then the
 // notifications (amended with the outcomes). The caller runs one capability's actions per call;
 // `dryRun` (that capability's switch) skips every mutation, whatever the plan says, and a
-// notification that would claim them says it was a rehearsal.
+// notification that would claim them says it was a rehearsal. With Security Hub on, each
+// notification's finding is imported before it is published: an import is idempotent (same ID), a
+// publish is not, so a retry after either failure repeats the import harmlessly.
 import type { Action } from '../core/model.js';
 import { StateConflictError, type StateStore } from '../core/state.js';
 import { compareSyncTokens } from '../feeds/feed-set.js';
 import { type Ec2, type Ec2Action, runEc2Action } from '../aws/ec2.js';
 import { type Sns, publish } from '../aws/sns.js';
+import { type SecurityHub, importFindings, openFindings } from '../aws/securityhub.js';
+import { findingIdsToResolve, findingOf, resolvedFinding } from '../notify/finding.js';
 import { type ActionResult, asRehearsal, withOutcomes } from '../notify/outcomes.js';
 import { type ReplacementFailure, markReplacementFailures } from '../notify/remediation.js';
 
@@ -21,6 +25,8 @@ export interface ExecuteDeps {
   /** Where record-feed writes the applied feed (without it, record-feed is skipped). */
   state?: StateStore;
   now?: () => Date;
+  /** Security Hub findings, when enabled (settings.securityHub). */
+  findings?: { hub: SecurityHub; productArn: string };
   log: (message: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -45,9 +51,14 @@ export async function execute(actions: Action[], deps: ExecuteDeps): Promise<Act
     deps.log(`${action.type}: ${outcome.status}`, { action, outcome: outcome.status, detail: outcome.detail });
     results.push(outcome);
   }
+  const outgoing: Extract<Action, { type: 'notify' }>[] = [];
   for (const action of actions) {
     if (action.type === 'ignore' || action.type === 'remediate-group') {
       results.push({ action, status: 'skipped', detail: action.reason });
+      continue;
+    }
+    if (action.type === 'resolve-findings') {
+      results.push(await resolveFindings(action, deps));
       continue;
     }
     if (action.type !== 'notify') continue;
@@ -59,7 +70,10 @@ export async function execute(actions: Action[], deps: ExecuteDeps): Promise<Act
     }
     const rehearsed = results.filter((r) => r.status === 'skipped' && r.detail === 'dry run');
     const outcome = withOutcomes(markReplacementFailures(action, replacementFailures(results)), results);
-    const n = rehearsed.length ? asRehearsal(outcome, rehearsed.length) : outcome;
+    outgoing.push(rehearsed.length ? asRehearsal(outcome, rehearsed.length) : outcome);
+  }
+  if (deps.findings) results.push(...(await importFor(outgoing, deps.findings, deps)));
+  for (const n of outgoing) {
     if (!deps.topicArn) {
       deps.log('notification (no topic configured)', { subject: n.subject, attributes: n.attributes });
       results.push({ action: n, status: 'skipped', detail: 'no topic configured' });
@@ -74,6 +88,43 @@ export async function execute(actions: Action[], deps: ExecuteDeps): Promise<Act
     }
   }
   return results;
+}
+
+/**
+ * The findings of this run's notifications, in one import. A refused or failed import fails the run
+ * (retried like a failed publish); the notifications still go out, so an outage of Security Hub
+ * never silences the e-mail.
+ */
+async function importFor(notes: Extract<Action, { type: 'notify' }>[], findings: NonNullable<ExecuteDeps['findings']>, deps: ExecuteDeps): Promise<ActionResult[]> {
+  const now = (deps.now ?? (() => new Date()))();
+  const pairs = notes.flatMap((n) => {
+    const f = findingOf(n, { productArn: findings.productArn, now });
+    return f ? [{ n, f }] : [];
+  });
+  if (pairs.length === 0) return [];
+  try {
+    await importFindings(findings.hub, pairs.map((p) => p.f));
+    deps.log(`security hub: ${pairs.length} finding(s) imported`, { ids: pairs.map((p) => p.f.Id) });
+    return [];
+  } catch (err) {
+    const detail = `Security Hub import failed: ${err instanceof Error ? err.message : String(err)}`;
+    return pairs.map((p) => ({ action: p.n, status: 'failed' as const, detail }));
+  }
+}
+
+/** Open findings of groups a sweep saw at their desired state: resolved (read first, so only real ones are touched). */
+async function resolveFindings(action: Extract<Action, { type: 'resolve-findings' }>, deps: ExecuteDeps): Promise<ActionResult> {
+  if (!deps.findings) return { action, status: 'skipped', detail: 'Security Hub findings are off' };
+  try {
+    const open = await openFindings(deps.findings.hub, deps.findings.productArn, findingIdsToResolve(action, deps.findings.productArn));
+    if (open.length === 0) return { action, status: 'already', detail: 'no open finding for these groups' };
+    const now = (deps.now ?? (() => new Date()))();
+    await importFindings(deps.findings.hub, open.map((f) => resolvedFinding(f, now)));
+    deps.log(`security hub: ${open.length} finding(s) resolved`, { ids: open.map((f) => f.Id) });
+    return { action, status: 'done', detail: `resolved ${open.map((f) => f.Id).join(', ')}` };
+  } catch (err) {
+    return { action, status: 'failed', detail: `Security Hub: ${err instanceof Error ? err.message : String(err)}` };
+  }
 }
 
 /** Authorizes that failed (a world-open fix still revokes; its notification must say who lost access). */

@@ -11,6 +11,7 @@ import type { Capability, Settings } from '../policy/settings.js';
 import type { Ec2 } from '../aws/ec2.js';
 import type { Fetcher } from '../aws/http.js';
 import type { Sns } from '../aws/sns.js';
+import type { SecurityHub } from '../aws/securityhub.js';
 import type { ActionResult } from '../notify/outcomes.js';
 import type { FeedName } from '../feeds/feed-set.js';
 import { execute } from './execute.js';
@@ -27,6 +28,8 @@ export interface RunDeps {
   /** The account and region this function guards: events from elsewhere are not its to act on. */
   home?: { accountId?: string; region?: string };
   now?: () => Date;
+  /** Where findings go when settings.securityHub is enabled. */
+  securityHub?: SecurityHub;
   log: (message: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -50,7 +53,7 @@ export async function runEvent(raw: unknown, settings: Settings, deps: RunDeps):
   const results: ActionResult[] = [];
   for (const batch of batches) {
     const dryRun = batch.capability !== undefined && settings.dryRun[batch.capability];
-    results.push(...(await execute(batch.actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun, state: deps.state, now, log: deps.log })));
+    results.push(...(await execute(batch.actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun, state: deps.state, now, ...findingsOf(settings, deps), log: deps.log })));
   }
   return { kind: event.kind, actions: batches.flatMap((b) => b.actions), results, feeds: feedsSynced(event, settings) };
 }
@@ -89,7 +92,7 @@ async function runLedgered(event: CloudTrailEvent, settings: Settings, deps: Run
   let actions: Action[];
   try {
     actions = await planDriftEvent(event, settings, { ec2: deps.ec2, state: deps.state, now: deps.now });
-    results = await execute(actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun: settings.dryRun.drift, ledgered: true, log: deps.log });
+    results = await execute(actions, { ec2: deps.ec2, sns: deps.sns, topicArn: settings.notifications.topicArn, dryRun: settings.dryRun.drift, ledgered: true, now: deps.now, ...findingsOf(settings, deps), log: deps.log });
   } catch (err) {
     await deps.state.releaseEvent(id);
     throw err;
@@ -98,6 +101,12 @@ async function runLedgered(event: CloudTrailEvent, settings: Settings, deps: Run
   if (results.some((r) => r.status === 'failed')) await deps.state.releaseEvent(id);
   else await deps.state.completeEvent(id, deps.now(), settings.state.ledgerTtlSeconds);
   return { kind: event.kind, actions, results, feeds: [] };
+}
+
+/** Security Hub, when enabled and wired: every notification's finding is imported with it. */
+function findingsOf(settings: Settings, deps: RunDeps): { findings?: { hub: SecurityHub; productArn: string } } {
+  const sh = settings.securityHub;
+  return sh.enabled && sh.productArn && deps.securityHub ? { findings: { hub: deps.securityHub, productArn: sh.productArn } } : {};
 }
 
 function needsLedger(event: CloudTrailEvent, settings: Settings): boolean {

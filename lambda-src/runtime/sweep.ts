@@ -23,6 +23,7 @@ export async function planDriftSweep(settings: Settings, deps: SweepDeps): Promi
   const byId = new Map(records.map((r) => [r.groupId, r]));
   const actions: Action[] = [];
   const enrolled: GroupRecord[] = [];
+  const clean: string[] = [];
   for (const group of groups) {
     const record = byId.get(group.groupId);
     const plan = reconcileGroupSweep({ group, record, accountId, region, settings, now: deps.now() });
@@ -36,10 +37,14 @@ export async function planDriftSweep(settings: Settings, deps: SweepDeps): Promi
       }
     }
     if (plan.enrolled && plan.record) enrolled.push(plan.record);
+    else if (plan.actions.length === 0 && Object.keys((plan.record ?? record)?.unexplained ?? {}).length === 0) clean.push(group.groupId);
     actions.push(...plan.actions);
   }
   deps.log(`drift sweep: ${groups.length} guarded group(s), ${enrolled.length} enrolled, ${actions.filter((a) => a.type === 'notify').length} reconciled`);
   if (enrolled.length) actions.push(enrolmentNotice(enrolled, settings));
+  // Security Hub: what an earlier event or sweep reported open is resolved once the group is clean.
+  if (settings.securityHub.enabled && clean.length)
+    actions.push({ type: 'resolve-findings', checks: ['unauthorized-change', 'missed-event'], groupIds: clean, reason: `drift sweep: ${clean.length} group(s) at their desired state` });
   return actions.length ? actions : [{ type: 'ignore', reason: `drift sweep: ${groups.length} guarded group(s) at their desired state` }];
 }
 

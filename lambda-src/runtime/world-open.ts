@@ -43,6 +43,9 @@ export async function planWorldOpenSweep(settings: Settings, deps: WorldOpenDeps
     const record = records.get(g.groupId);
     if (record) await followReplacement(g, record, settings, deps);
   }
+  // Security Hub: groups in scope with no world-open rule left resolve their open world-open finding.
+  const clean = settings.securityHub.enabled ? groups.filter((g) => !outOfScopeReason(g, wo) && findViolations(g, wo).length === 0).map((g) => g.groupId) : [];
+  if (clean.length) actions.push({ type: 'resolve-findings', checks: ['world-open'], groupIds: clean, reason: `world-open sweep: ${clean.length} group(s) without world-open ingress` });
   return actions;
 }
 

@@ -58,4 +58,14 @@ describe('root variable validation (variables.tf planned without providers)', ()
     expect(open.said).toContain('organization: give organization_id (aws:PrincipalOrgID) or external_id (sts:ExternalId)');
     expect(open.said.match(/Invalid value for variable/g)).toHaveLength(1);
   });
+
+  it("security hub: a product other than an account's default one is refused", async () => {
+    const guardDuty = await planArguments(`  enable_security_hub_findings = true
+  security_hub_product_arn     = "arn:aws:securityhub:us-east-1::product/aws/guardduty"`);
+    expect(guardDuty.code).toBe(1);
+    expect(guardDuty.said).toMatch(/security_hub_product_arn must be an account's default product ARN/);
+    const own = await planArguments(`  enable_security_hub_findings = true
+  security_hub_product_arn     = "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default"`);
+    expect(own).toEqual({ code: 0, said: '' });
+  });
 });

@@ -4,6 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { inject } from 'vitest';
 import type { EmulatorInfo } from './global-setup.js';
 
@@ -28,6 +29,7 @@ export const sns = () => new SNSClient(opts());
 export const sqs = () => new SQSClient(opts());
 export const events = () => new EventBridgeClient(opts());
 export const configService = () => new ConfigServiceClient(opts());
+export const securityHub = () => new SecurityHubClient(opts());
 
 /** A name unique to this run, so tests never collide in a shared or long-lived emulator. */
 export function uniqueName(prefix: string): string {
