@@ -12,7 +12,7 @@ locals {
   kms_key_arn = var.kms_key_arn != null ? var.kms_key_arn : module.kms_key[0].key_arn
 
   # The settings document the Lambda validates at start (lambda-src/policy/settings.ts).
-  config = {
+  config = merge({
     dryRun        = { drift = var.dry_run.drift_guard, worldOpen = var.dry_run.world_open, feeds = var.dry_run.feeds }
     notifications = { topicArn = module.notifications.topic_arn }
     feeds         = local.feeds_config
@@ -29,7 +29,28 @@ locals {
       },
       var.drift_guard_tag == null ? {} : { guardTag = var.drift_guard_tag },
     )
+  }, local.organization_config)
+
+  # The guard's EC2 scope, shared with the member roles of an organization (modules/spoke).
+  guard_scope = {
+    drift = {
+      enabled    = var.enable_drift_guard
+      group_ids  = var.drift_guarded_group_ids
+      tag        = var.drift_guard_tag
+      all_groups = var.drift_guard_all_groups
+    }
+    feeds = {
+      names         = local.feed_names
+      tag_enrolment = var.feed_tag_enrolment
+      tag_key       = var.feed_tag_key
+      group_ids     = distinct(flatten([for feed in local.feed_names : var.feed_security_group_ids[feed]]))
+    }
+    world_open = {
+      enabled   = var.enable_world_open_remediation
+      scope_tag = var.world_open_scope_tag
+    }
   }
+  drift_statements = module.guard_permissions.drift_statements
 
   # Security Hub: the account's default product (findings of this account only), and the hub it reads open findings from.
   security_hub_product_arn = coalesce(var.security_hub_product_arn, "arn:${data.aws_partition.current.partition}:securityhub:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:product/${data.aws_caller_identity.current.account_id}/default")
@@ -49,37 +70,7 @@ locals {
     },
   ]
 
-  drift_mutations = ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"]
-
-  # Revert rights only where the guard acts: the listed groups, the tagged groups, or (explicit opt-in) all.
-  drift_statements = !var.enable_drift_guard ? [] : concat(
-    length(var.drift_guarded_group_ids) == 0 ? [] : [{
-      sid        = "DriftRevertGuardedGroups"
-      actions    = local.drift_mutations
-      resources  = [for id in var.drift_guarded_group_ids : "${local.sg_arn_prefix}/${id}"]
-      conditions = []
-    }],
-    var.drift_guard_tag == null ? [] : [{
-      sid        = "DriftRevertTaggedGroups"
-      actions    = local.drift_mutations
-      resources  = ["${local.sg_arn_prefix}/*"]
-      conditions = [{ test = "StringEquals", variable = "aws:ResourceTag/${var.drift_guard_tag.key}", values = [var.drift_guard_tag.value] }]
-    }],
-    !var.drift_guard_all_groups ? [] : [{
-      sid        = "DriftRevertAllGroups"
-      actions    = local.drift_mutations
-      resources  = ["${local.sg_arn_prefix}/*"]
-      conditions = []
-    }],
-  )
-
-  policy_statements = concat([
-    {
-      sid        = "ReadSecurityGroups"
-      actions    = ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeManagedPrefixLists", "ec2:GetManagedPrefixListEntries"]
-      resources  = ["*"] # Describe* calls support no resource-level permissions
-      conditions = []
-    },
+  policy_statements = concat(module.guard_permissions.read_statements, [
     {
       sid        = "Notify"
       actions    = ["sns:Publish"]
@@ -99,11 +90,18 @@ locals {
       resources  = [local.kms_key_arn]
       conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = ["dynamodb.${data.aws_region.current.id}.amazonaws.com"] }]
     },
-  ], local.drift_statements, local.feeds_statements, local.world_open_statements, local.security_hub_statements)
+  ], local.drift_statements, local.feeds_statements, local.world_open_statements, local.security_hub_statements, local.organization_statements)
 
   # One daily (by default) schedule drives everything periodic: the feed syncs, the drift guard's
   # reconcile sweep (enrolment, missed events) and the world-open sweep.
   schedule_enabled = anytrue([var.enable_drift_guard, local.feeds_scheduled, local.world_open_sweep])
+}
+
+module "guard_permissions" {
+  source = "./modules/guard-permissions"
+
+  security_group_arn_prefixes = [local.sg_arn_prefix]
+  scope                       = local.guard_scope
 }
 
 module "state_table" {
@@ -219,11 +217,12 @@ module "schedule" {
 locals {
   event_rule_arns = compact(concat(
     [for m in module.drift_rules : m.rule_arn],
+    flatten([for m in module.event_bus : values(m.rule_arns)]),
     [for m in module.schedule : m.rule_arn],
     local.world_open_event_rule_arns,
   ))
   # Known at plan time (the ARNs are not): which rules exist.
-  any_event_rule = anytrue([var.enable_drift_guard, local.schedule_enabled, local.world_open_event_rule])
+  any_event_rule = anytrue([var.enable_drift_guard, local.schedule_enabled, local.world_open_event_rule, local.organization_event_rules])
 }
 
 data "aws_iam_policy_document" "dead_letters" {
@@ -307,15 +306,6 @@ locals {
   # Cloudflare has no notice; the CloudFront feed syncs on the schedule as a safety net (opt-out).
   feeds_scheduled = var.enable_cloudflare_feed || (var.enable_cloudfront_feed && var.cloudfront_feed_sync_on_schedule)
 
-  # The function tags nothing: what it applied is recorded in the state table. Groups it may change
-  # are the ones listed in feed_security_group_ids, and tagged ones only with feed_tag_enrolment on.
-  feed_group_mutations = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"]
-  feed_listed_group_arns = [
-    for id in distinct(flatten([for feed in local.feed_names : var.feed_security_group_ids[feed]])) : "${local.sg_arn_prefix}/${id}"
-  ]
-  # The function selects tagged groups case-insensitively (lambda-src/plan/feeds.ts), so IAM does too.
-  feed_tagged_groups = [{ test = "StringEqualsIgnoreCase", variable = "aws:ResourceTag/${var.feed_tag_key}", values = local.feed_names }]
-
   feeds_statements = concat(
     length(local.feed_prefix_list_arns) == 0 ? [] : [
       {
@@ -325,22 +315,7 @@ locals {
         conditions = []
       },
     ],
-    length(local.feed_names) == 0 || !var.feed_tag_enrolment ? [] : [
-      {
-        sid        = "FeedTaggedGroupRules"
-        actions    = local.feed_group_mutations
-        resources  = ["${local.sg_arn_prefix}/*"]
-        conditions = local.feed_tagged_groups
-      },
-    ],
-    length(local.feed_listed_group_arns) == 0 ? [] : [
-      {
-        sid        = "FeedListedGroupRules"
-        actions    = local.feed_group_mutations
-        resources  = local.feed_listed_group_arns
-        conditions = []
-      },
-    ],
+    module.guard_permissions.feed_group_statements,
   )
 }
 
@@ -388,15 +363,7 @@ locals {
     var.world_open_scope_tag == null ? {} : { scopeTag = var.world_open_scope_tag },
   )
 
-  # Replace = authorize the replacement, then revoke the world-open rule; ingress only, and only on
-  # tagged groups when a scope tag is set. Excluded groups are skipped by the function, not denied
-  # here: an explicit Deny would also stop the drift guard and the feeds on those groups (one role).
-  world_open_statements = !var.enable_world_open_remediation ? [] : [{
-    sid        = var.world_open_scope_tag == null ? "WorldOpenReplaceIngress" : "WorldOpenReplaceIngressTaggedGroups"
-    actions    = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"]
-    resources  = ["${local.sg_arn_prefix}/*"]
-    conditions = var.world_open_scope_tag == null ? [] : [{ test = "StringEquals", variable = "aws:ResourceTag/${var.world_open_scope_tag.key}", values = [var.world_open_scope_tag.value] }]
-  }]
+  world_open_statements = module.guard_permissions.world_open_statements
 
   world_open_sweep = var.enable_world_open_remediation && var.world_open_sweep
   # EventBridge rules of this capability that target the function (their dead letters are admitted).

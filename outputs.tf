@@ -166,6 +166,26 @@ output "dashboard_name" {
   value       = try(module.alarms[0].dashboard_name, null)
 }
 
+output "organization_event_bus_arn" {
+  description = "The hub's organization bus: modules/spoke forwards member accounts' events here (null without organization)."
+  value       = try(module.event_bus[0].event_bus_arn, null)
+}
+
+output "organization_member_role_name" {
+  description = "Name of the role the function assumes in each member account (null without organization)."
+  value       = try(var.organization.member_role_name, null)
+}
+
+output "member_role_scope" {
+  description = "The guard's EC2 scope (drift guard, feeds' groups, world-open): pass it to modules/spoke's guard_scope so member roles grant what the function has at home, nothing more."
+  value       = try(local.guard_scope, null)
+}
+
+output "prefix_list_share_arn" {
+  description = "The AWS RAM share of the feeds' prefix lists (null unless organization.share_prefix_lists_with is set)."
+  value       = try(module.prefix_list_share[0].share_arn, null)
+}
+
 output "security_hub_product_arn" {
   description = "The Security Hub product the function imports findings into (the account's default product); null when enable_security_hub_findings is off."
   value       = var.enable_security_hub_findings ? local.security_hub_product_arn : null

@@ -858,6 +858,86 @@ variable "world_open_remediation_configuration_managed" {
   default     = true
 }
 
+variable "organization" {
+  description = "Organization mode (null: this account and region only, as before). The function also guards the member accounts and regions of member_accounts (account ID => regions), assuming member_role_name there (with external_id when set), sweep_concurrency groups at once and at most mutating_calls_per_second mutating EC2 calls per account and region (null: 4 and 5); a custom bus (event_bus_name) admits the organization (organization_id, aws:PrincipalOrgID) or else the member accounts, and receives what modules/spoke forwards; share_prefix_lists_with (organization ARN, OU ARNs, account IDs) gets the feeds' prefix lists through AWS RAM. See README: Organizations."
+  type = object({
+    member_role_name        = optional(string, "sg-guardian-member")
+    external_id             = optional(string)
+    organization_id         = optional(string)
+    member_accounts         = optional(map(list(string)), {})
+    event_bus_name          = optional(string, "sg-guardian")
+    share_prefix_lists_with = optional(list(string), [])
+    # Sweep pacing (null: the function's defaults, 4 and 5/s).
+    sweep_concurrency         = optional(number)
+    mutating_calls_per_second = optional(number)
+  })
+  default = null
+
+  validation {
+    condition     = var.organization == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.organization.member_role_name))
+    error_message = "organization.member_role_name must be 1-64 characters of letters, digits and +=,.@_- (an IAM role name, no path)."
+  }
+
+  validation {
+    condition     = var.organization == null || try(var.organization.external_id == null, false) || try(length(regex("^[A-Za-z0-9+=,.@:/_-]+$", var.organization.external_id)) >= 2 && length(var.organization.external_id) <= 1224, false)
+    error_message = "organization.external_id must be 2-1224 characters of letters, digits and +=,.@:/_-."
+  }
+
+  validation {
+    condition     = var.organization == null || try(var.organization.organization_id == null || can(regex("^o-[a-z0-9]{10,32}$", var.organization.organization_id)), false)
+    error_message = "organization.organization_id must look like o-a1b2c3d4e5 (o- and 10-32 lower-case letters or digits)."
+  }
+
+  validation {
+    condition     = var.organization == null || try(alltrue([for id in keys(var.organization.member_accounts) : can(regex("^[0-9]{12}$", id))]), false)
+    error_message = "organization.member_accounts keys must be 12-digit AWS account IDs."
+  }
+
+  validation {
+    condition     = var.organization == null || try(length(var.organization.member_accounts) <= 1000 && alltrue([for regions in values(var.organization.member_accounts) : length(regions) <= 40]), false)
+    error_message = "organization.member_accounts: at most 1,000 accounts, at most 40 regions each."
+  }
+
+  validation {
+    condition     = var.organization == null || try(var.organization.sweep_concurrency == null, false) || try(var.organization.sweep_concurrency >= 1 && var.organization.sweep_concurrency <= 32 && floor(var.organization.sweep_concurrency) == var.organization.sweep_concurrency, false)
+    error_message = "organization.sweep_concurrency must be a whole number from 1 to 32 (groups described and planned at once)."
+  }
+
+  validation {
+    condition     = var.organization == null || try(var.organization.mutating_calls_per_second == null, false) || try(var.organization.mutating_calls_per_second > 0 && var.organization.mutating_calls_per_second <= 100, false)
+    error_message = "organization.mutating_calls_per_second must be above 0 and at most 100 (EC2 refills its buckets at 5 per second)."
+  }
+
+  validation {
+    condition = var.organization == null || try(alltrue([for regions in values(var.organization.member_accounts) :
+      length(regions) > 0 && length(distinct(regions)) == length(regions) && alltrue([for r in regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", r))])
+    ]), false)
+    error_message = "organization.member_accounts: each account needs a non-empty list of distinct region names such as eu-west-1."
+  }
+
+  validation {
+    condition     = var.organization == null || try(var.organization.organization_id != null || length(var.organization.member_accounts) > 0, false)
+    error_message = "organization: give organization_id or member_accounts, or the hub bus admits nobody."
+  }
+
+  validation {
+    condition     = var.organization == null || try(var.organization.organization_id != null || var.organization.external_id != null, false)
+    error_message = "organization: give organization_id (aws:PrincipalOrgID) or external_id (sts:ExternalId): the member roles trust the function's role only with one of them."
+  }
+
+  validation {
+    condition     = var.organization == null || try(can(regex("^[A-Za-z0-9._-]{1,256}$", var.organization.event_bus_name)) && var.organization.event_bus_name != "default", false)
+    error_message = "organization.event_bus_name must be 1-256 letters, digits, '.', '-' or '_', and not \"default\"."
+  }
+
+  validation {
+    condition = var.organization == null || try(alltrue([for p in var.organization.share_prefix_lists_with : can(regex(
+      "^([0-9]{12}|arn:aws(-cn|-us-gov)?:organizations::[0-9]{12}:(organization/o-[a-z0-9]{10,32}|ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}))$", p
+    ))]), false)
+    error_message = "organization.share_prefix_lists_with: each must be an organization ARN (arn:aws:organizations::MGMT:organization/o-...), an OU ARN (arn:aws:organizations::MGMT:ou/o-.../ou-...) or a 12-digit account ID."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

@@ -22,16 +22,13 @@ locals {
   recorder_role_name    = "${substr(var.name, 0, 55)}-recorder"
   # Bucket names are lower case and bucket_prefix stops at 37 characters.
   bucket_prefix = "${trim(substr(replace(lower(var.name), "_", "-"), 0, 29), "-")}-config-"
+}
 
-  compliance_event_pattern = {
-    source        = ["aws.config"]
-    "detail-type" = ["Config Rules Compliance Change"]
-    detail = {
-      configRuleName      = [var.config_rule_name]
-      resourceType        = ["AWS::EC2::SecurityGroup"]
-      newEvaluationResult = { complianceType = ["NON_COMPLIANT"] }
-    }
-  }
+# The compliance pattern is shared with the organization bus and the spokes (modules/event-patterns).
+module "patterns" {
+  source = "../event-patterns"
+
+  config_rule_name = var.config_rule_name
 }
 
 # ---- The rule ----
@@ -347,7 +344,7 @@ resource "aws_cloudwatch_event_rule" "compliance" {
 
   name          = local.compliance_rule_name
   description   = "sg-guardian: NON_COMPLIANT security groups of ${var.config_rule_name} to the world-open remediation"
-  event_pattern = jsonencode(local.compliance_event_pattern)
+  event_pattern = module.patterns.config_compliance
   tags          = var.tags
 }
 

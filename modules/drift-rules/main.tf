@@ -1,20 +1,16 @@
 # EventBridge → Lambda for security-group API calls recorded by CloudTrail. EventBridge receives
 # management events from any trail logging in the region (or the one modules/trail creates).
-locals {
-  event_pattern = {
-    source        = ["aws.ec2"]
-    "detail-type" = ["AWS API Call via CloudTrail"]
-    detail = {
-      eventSource = ["ec2.amazonaws.com"]
-      eventName   = var.event_names
-    }
-  }
+# The pattern is shared with the organization bus and the spokes (modules/event-patterns).
+module "patterns" {
+  source = "../event-patterns"
+
+  event_names = var.event_names
 }
 
 resource "aws_cloudwatch_event_rule" "this" {
   name          = var.name
   description   = "sg-guardian: security-group rule changes (CloudTrail) to the drift guard"
-  event_pattern = jsonencode(local.event_pattern)
+  event_pattern = module.patterns.cloudtrail
   state         = var.enabled ? "ENABLED" : "DISABLED"
   tags          = var.tags
 }

@@ -12,6 +12,7 @@ const SECONDS: Record<string, number> = {
   'test/examples/cloudflare-security-groups.test.ts': 247,
   'test/examples/minimal.test.ts': 170,
   'test/examples/readme.test.ts': 240,
+  'test/examples/organization.test.ts': 417,
   'test/integration/drift-guard.test.ts': 270,
   'test/integration/organization-throttling.test.ts': 361,
   'test/integration/organization-runtime.test.ts': 38,

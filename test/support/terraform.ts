@@ -11,7 +11,7 @@ const run = promisify(execFile);
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 // Services the module touches; each is pointed at the emulator.
-const ENDPOINTS = ['cloudtrail', 'cloudwatch', 'configservice', 'events', 'iam', 'kms', 'lambda', 'logs', 's3', 'sns', 'sqs', 'ssm', 'sts', 'ec2'];
+const ENDPOINTS = ['cloudtrail', 'cloudwatch', 'configservice', 'events', 'iam', 'kms', 'lambda', 'logs', 'ram', 's3', 'sns', 'sqs', 'ssm', 'sts', 'ec2'];
 
 export function tfBinary(): string {
   const tf = process.env.SG_GUARDIAN_TF;
@@ -116,10 +116,27 @@ export function workspace(example: string, endpoint: string, files?: Record<stri
   return ws;
 }
 
-/** One override block per aws provider configuration (default and each alias) in the example. */
+/** The body of each `provider "aws"` block, braces matched (an assume_role block may come before the alias). */
+export function awsProviderBlocks(source: string): string[] {
+  const bodies: string[] = [];
+  for (const m of source.matchAll(/provider\s+"aws"\s*\{/g)) {
+    let depth = 1;
+    let i = m.index + m[0].length;
+    for (; i < source.length && depth > 0; i++) depth += source[i] === '{' ? 1 : source[i] === '}' ? -1 : 0;
+    bodies.push(source.slice(m.index + m[0].length, i - 1));
+  }
+  return bodies;
+}
+
+/**
+ * One override block per aws provider configuration (default and each alias) in the example. An
+ * override merges into its block argument by argument, so what it leaves out stays: region and
+ * assume_role. A provider assuming a role in another account gets credentials from the emulator's
+ * STS, and moto keeps each account apart by those credentials (examples/organization).
+ */
 function providerOverride(dir: string, endpoint: string): string {
   const sources = fs.readdirSync(dir).filter((f) => f.endsWith('.tf')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
-  const aliases = [...sources.matchAll(/provider\s+"aws"\s*\{[^}]*?alias\s*=\s*"([^"]+)"/g)].map((m) => m[1]!);
+  const aliases = awsProviderBlocks(sources).flatMap((body) => /^\s*alias\s*=\s*"([^"]+)"/m.exec(body)?.[1] ?? []);
   const block = (alias?: string) => `provider "aws" {
 ${alias ? `  alias = "${alias}"\n` : ''}  access_key                  = "test"
   secret_key                  = "test"
