@@ -1,8 +1,11 @@
-// EC2 throttling at scale: a sweep over 1,000 groups in one account, each with one rule no event
+// EC2 throttling at scale: a sweep over a fleet of groups in one account, each with one rule no event
 // explains, behind a loopback proxy that enforces EC2's token buckets (test/support/throttle-proxy.mjs,
-// RequestLimitExceeded when empty). The proxy's and the pacer's clocks run 10x here (same code path;
-// `make throttle-bench` runs it at EC2's real rates). No error, no lost action: every rule revoked,
-// checked by describe.
+// RequestLimitExceeded when empty). The proxy's and the pacer's clocks run 10x here (same code path).
+// The suite's fleet is 250 groups, five times the buckets' burst of 50, so pacing and refill decide
+// the run: 1,000 would cost ~3 more minutes of moto creating groups, on every `make test`. Issue
+// #11's number, 1,000 groups at EC2's real rates, is `make throttle-bench` (scripts/throttle-bench.mjs:
+// prints duration and calls/s, exits 1 on any lost action). No error, no lost action: every rule
+// revoked, checked by describe.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { emulator, sns, uniqueName } from '../support/aws.js';
@@ -15,6 +18,7 @@ import { MemoryStateStore } from '../../lambda-src/core/memory-state.js';
 import { parseSettings } from '../../lambda-src/policy/settings.js';
 
 const SCALE = 10;
+const FLEET = 250;
 /** The setup's own client, straight to moto: more attempts (moto answers an HTML 500 now and then under parallel creates). */
 const direct = () => new EC2Client({ endpoint: emulator().endpoint, region: emulator().region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 8 });
 let proxy: Awaited<ReturnType<typeof startThrottleProxy>>;
@@ -57,16 +61,16 @@ async function scenario(count: number, via: typeof proxy) {
 }
 
 describe('throttling (EC2 token buckets enforced by a loopback proxy, clocks 10x)', () => {
-  it('a sweep over 1,000 groups in one account: no error, no lost action (every rule revoked, by describe)', async () => {
-    const s = await scenario(1000, proxy);
+  it('a sweep over 250 groups in one account (5x the burst; 1,000 at real rates: make throttle-bench): no error, no lost action (every rule revoked, by describe)', async () => {
+    const s = await scenario(FLEET, proxy);
     expect(s.run.results.filter((r) => r.status === 'failed')).toEqual([]);
-    expect(s.run.results.filter((r) => r.action.type === 'revoke-ingress' && r.status === 'done')).toHaveLength(1000);
-    expect(s.revokes).toBe(1000);
+    expect(s.run.results.filter((r) => r.action.type === 'revoke-ingress' && r.status === 'done')).toHaveLength(FLEET);
+    expect(s.revokes).toBe(FLEET);
     expect(await inboundLeft(direct(), s.ids)).toBe(0);
-    // 1,000 revokes from a bucket of 50 refilled at 5/s (50/s here) take at least 19 s of EC2 time.
-    expect(s.seconds).toBeGreaterThanOrEqual(950 / 5 / SCALE - 0.5);
-    expect(s.logs.some((l) => /sweep progress: .*: 500\/1000 group\(s\) with differences reconciled/.test(l))).toBe(true);
-    expect(s.logs.some((l) => /sweep progress: account \d{12}: 1000\/1000 group\(s\) swept, 1\/1 region\(s\)/.test(l))).toBe(true);
+    // FLEET revokes from a bucket of 50 refilled at 5/s (50/s here) take at least (FLEET - 50) / 5 s of EC2 time.
+    expect(s.seconds).toBeGreaterThanOrEqual((FLEET - 50) / 5 / SCALE - 0.5);
+    expect(s.logs.some((l) => new RegExp(`sweep progress: .*: ${FLEET / 2}/${FLEET} group\\(s\\) with differences reconciled`).test(l))).toBe(true);
+    expect(s.logs.some((l) => new RegExp(`sweep progress: account \\d{12}: ${FLEET}/${FLEET} group\\(s\\) swept, 1/1 region\\(s\\)`).test(l))).toBe(true);
   });
 
   it('another caller drains the bucket (the pacer is too fast): RequestLimitExceeded is retried adaptively, none lost', async () => {

@@ -14,7 +14,7 @@ const SECONDS: Record<string, number> = {
   'test/examples/readme.test.ts': 240,
   'test/examples/organization.test.ts': 417,
   'test/integration/drift-guard.test.ts': 270,
-  'test/integration/organization-throttling.test.ts': 361,
+  'test/integration/organization-throttling.test.ts': 110,
   'test/integration/organization-runtime.test.ts': 38,
   'test/integration/feeds-faults.test.ts': 19,
   // Measured alone with 1 worker (tests' own time) while other sessions shared the machine.
