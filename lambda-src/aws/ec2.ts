@@ -16,12 +16,15 @@ import {
   type Filter,
   type IpPermission as SdkIpPermission,
 } from '@aws-sdk/client-ec2';
+import type { AssumedCredentials } from './credentials.js';
 import type { Action, Direction, IpPermission, ObservedGroup, ObservedPrefixList, SecurityGroupRule } from '../core/model.js';
 import { ruleFromApi } from '../core/api-rule.js';
 import { canonicalCidr } from '../feeds/cidr.js';
 
 export type Ec2 = EC2Client;
 export const createEc2 = (): Ec2 => new EC2Client({ maxAttempts: 5 });
+/** A client in `region`, with the given credentials (an assumed role's) or the default chain's. */
+export const createEc2In = (region: string, credentials?: () => Promise<AssumedCredentials>): Ec2 => new EC2Client({ maxAttempts: 5, region, ...(credentials ? { credentials } : {}) });
 
 // ---- reads ----------------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ export class UsageError extends Error {}
 const USAGE = `usage:
   sg-guardian explain <event.json | cloudtrail-log.json> [--config settings.json] [--group-file describe-security-groups.json] [--baseline baseline.json]
   sg-guardian state show|accept|release --group <sg-id> [--config settings.json]
-  sg-guardian status [--json] [--config settings.json]
+  sg-guardian status [--json] [--config settings.json] [--role-name <role in each member account>]
   sg-guardian ranges aws --file <ip-ranges.json> [--expect-md5 <md5>] [--service S]... [--region R]...
   sg-guardian ranges cloudflare (--v4 <file> --v6 <file> | --json <file>)
 `;
@@ -44,9 +44,11 @@ export function main(argv: string[], io: Io): number | Promise<number> {
       }
       case 'status': {
         const json = rest.includes('--json');
-        const { positional, options } = parseArgs(rest.filter((a) => a !== '--json'), ['config']);
+        const { positional, options } = parseArgs(rest.filter((a) => a !== '--json'), ['config', 'role-name']);
         if (positional.length) throw new UsageError(`status takes no argument '${positional[0]}'`);
-        return statusCommand(settingsFrom(options), json, io).catch((err: unknown) => fail(err, io));
+        const roleName = options['role-name']?.[0];
+        if (roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(roleName)) throw new UsageError(`--role-name '${roleName}' is not an IAM role name (no path, 1-64 of letters, digits and +=,.@_-)`);
+        return statusCommand(settingsFrom(options), json, io, undefined, roleName).catch((err: unknown) => fail(err, io));
       }
       case 'explain':
         io.stdout(JSON.stringify(explain(rest), null, 2) + '\n');

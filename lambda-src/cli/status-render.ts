@@ -22,6 +22,10 @@ function left(seconds: number): string {
 export function renderStatus(report: StatusReport): string {
   const out: string[] = [`sg-guardian status at ${report.generatedAt}`];
   for (const s of report.scopes) {
+    if (s.unread !== undefined) {
+      out.push('', `== ${s.accountId} / ${s.region} ==`, '', `NOT READ: ${s.unread}`);
+      continue;
+    }
     out.push('', `== ${s.accountId} / ${s.region} ==`, '', 'Guarded groups (drift from desired state):');
     out.push(
       table(

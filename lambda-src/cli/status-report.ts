@@ -69,6 +69,7 @@ const ScopeStatusSchema = z
     groups: z.array(GroupStatusSchema),
     worldOpen: z.array(WorldOpenSchema).describe('world-open rules the remediation would replace or revoke'),
     waivers: z.array(WaiverStatusSchema),
+    unread: z.string().optional().describe('why this scope (an enrolled account and region) was not read: no role given to read it, or the read failed; counts as out of desired state'),
   })
   .strict();
 
@@ -76,7 +77,7 @@ export const StatusReportSchema = z
   .object({
     schema: z.literal('sg-guardian/status/v1'),
     generatedAt: z.string(),
-    inDesiredState: z.boolean().describe('false when any group drifted or is missing, any feed is not in sync, or any world-open rule is in scope: the CLI exits 1'),
+    inDesiredState: z.boolean().describe('false when any group drifted or is missing, any feed is not in sync, any world-open rule is in scope, or a scope could not be read: the CLI exits 1'),
     summary: z.string(),
     scopes: z.array(ScopeStatusSchema),
     feeds: z.array(FeedStatusSchema).describe('one state table per deployment: feeds are reported once'),
@@ -184,13 +185,20 @@ export function feedStatus(reads: FeedReadsForStatus, settings: Settings): FeedS
   return { ...base, state: r.hash === reads.published.hash ? 'in-sync' : 'behind' };
 }
 
+/** A scope the report could not read: unknown is not "in desired state". */
+export function unreadScope(accountId: string, region: string, reason: string): ScopeStatus {
+  return { accountId, region, inDesiredState: false, groups: [], worldOpen: [], waivers: [], unread: reason };
+}
+
 export function buildReport(scopes: ScopeStatus[], feeds: FeedStatus[], now: Date): StatusReport {
   const drifted = scopes.flatMap((s) => s.groups.filter((g) => g.state === 'drift' || g.state === 'missing'));
+  const unread = scopes.filter((s) => s.unread !== undefined);
   const open = scopes.reduce((n, s) => n + s.worldOpen.length, 0);
   const stale = feeds.filter((f) => f.state !== 'in-sync');
   const groups = scopes.reduce((n, s) => n + s.groups.length, 0);
-  const inDesiredState = drifted.length === 0 && open === 0 && stale.length === 0;
+  const inDesiredState = drifted.length === 0 && open === 0 && stale.length === 0 && unread.length === 0;
   const problems = [
+    unread.length ? `${unread.length} scope(s) not read (${unread.map((s) => `${s.accountId} / ${s.region}`).join(', ')})` : '',
     drifted.length ? `${drifted.length} group(s) out of their desired state` : '',
     stale.length ? `${stale.length} feed(s) not in sync (${stale.map((f) => `${f.feed}: ${f.state}`).join(', ')})` : '',
     open ? `${open} world-open rule(s) in scope` : '',

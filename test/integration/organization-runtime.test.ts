@@ -25,6 +25,9 @@ import { createScopeClients, type ScopeClients } from '../../lambda-src/aws/scop
 import { fetchBytes } from '../../lambda-src/aws/http.js';
 import { MemoryStateStore } from '../../lambda-src/core/memory-state.js';
 import { parseSettings, type Settings } from '../../lambda-src/policy/settings.js';
+import { statusCommand, statusScopes } from '../../lambda-src/cli/status.js';
+import { StatusReportSchema } from '../../lambda-src/cli/status-report.js';
+import { CredentialCache, stsAssumeRole } from '../../lambda-src/aws/credentials.js';
 
 const samples = path.join(repoRoot, 'test/fixtures/samples');
 const SAMPLE = JSON.parse(fs.readFileSync(path.join(samples, 'eventbridge-AuthorizeSecurityGroupIngress-console-0-65535-with-securityGroupRuleSet_nuvibit-blog.json'), 'utf8')) as Record<string, unknown>;
@@ -208,5 +211,43 @@ describe('organization hub (in-process, emulator clients through assumed roles)'
     expect(((await ec2().send(new GetManagedPrefixListEntriesCommand({ PrefixListId: v4 }))).Entries ?? []).length).toBe(47);
     const sent = (await drain(queues, inbox, 2)).map((m) => notification(m).message);
     expect(sent.some((m) => m.includes(`Account:    ${A} / ${US}`) && m.includes(feedGroup))).toBe(true);
+  });
+
+  it('sg-guardian status reads every enrolled account x region through the operator\'s role (--role-name), reads only, and names the scope out of desired state; without a role the member scopes are NOT READ (exit 1)', async () => {
+    const home = { accountId: HUB, region: US };
+    const reads: string[] = [];
+    const cache = new CredentialCache(stsAssumeRole({ endpoint: emulator().endpoint, region: US, credentials: creds }));
+    const client = (region: string, roleArn?: string) => {
+      const c = new EC2Client({ endpoint: emulator().endpoint, region, ...(roleArn ? { credentials: () => cache.get(roleArn) } : { credentials: creds }) });
+      c.middlewareStack.add((next, context) => async (args) => {
+        reads.push(`${roleArn ?? 'hub'} ${context.commandName}`);
+        return next(args);
+      }, { step: 'initialize', name: 'count' });
+      return c;
+    };
+    const run = async (roleName?: string) => {
+      const out: string[] = [];
+      const code = await statusCommand(settings, true, { stdout: (t) => out.push(t), stderr: () => undefined }, { scopes: statusScopes(settings, home, roleName, client), state: store, fetch: fetchBytes, now: () => new Date() });
+      return { code, report: StatusReportSchema.parse(JSON.parse(out.join(''))) };
+    };
+
+    const clean = await run('ops-readonly');
+    expect(clean.report.scopes.map((s) => `${s.accountId} / ${s.region}`)).toEqual([`${HUB} / ${US}`, `${A} / ${US}`, `${A} / ${EU}`, `${B} / ${EU}`]);
+    expect(clean.report.summary).toMatch(/^in desired state/);
+    expect(clean.code).toBe(0);
+    expect(clean.report.scopes.find((s) => s.accountId === B)!.groups.map((g) => [g.groupId, g.state])).toEqual([[member.B_EU, 'in-sync']]);
+    expect(reads.filter((r) => r.startsWith(`arn:aws:iam::${B}:role/ops-readonly `)).length).toBeGreaterThan(0);
+    expect(reads.filter((r) => !/ Describe\w+Command$/.test(r))).toEqual([]);
+
+    await openToWorld(clients.B_EU, member.B_EU, 2222);
+    const drifted = await run('ops-readonly');
+    expect(drifted.code).toBe(1);
+    expect(drifted.report.scopes.find((s) => s.accountId === B)!.groups[0]).toMatchObject({ groupId: member.B_EU, state: 'drift' });
+    expect(drifted.report.scopes.filter((s) => !s.inDesiredState).map((s) => `${s.accountId} / ${s.region}`)).toEqual([`${B} / ${EU}`]);
+
+    const unread = await run(undefined);
+    expect(unread.code).toBe(1);
+    expect(unread.report.scopes.filter((s) => s.unread).map((s) => `${s.accountId} / ${s.region}`)).toEqual([`${A} / ${US}`, `${A} / ${EU}`, `${B} / ${EU}`]);
+    expect(unread.report.summary).toContain('3 scope(s) not read');
   });
 });

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { ObservedGroup, SecurityGroupRule } from '../../lambda-src/core/model.js';
 import type { GroupRecord } from '../../lambda-src/core/state.js';
 import { parseSettings } from '../../lambda-src/policy/settings.js';
-import { StatusReportSchema, buildReport, feedStatus, groupsToRead, scopeStatus } from '../../lambda-src/cli/status-report.js';
+import { StatusReportSchema, buildReport, feedStatus, groupsToRead, scopeStatus, unreadScope } from '../../lambda-src/cli/status-report.js';
+import { statusScopes } from '../../lambda-src/cli/status.js';
 import { renderStatus } from '../../lambda-src/cli/status-render.js';
 
 const G = 'sg-0123456789abcdef0';
@@ -76,5 +77,35 @@ describe('status report', () => {
     expect(text).toMatch(/sg-0ccccccccccccccc3 +MISSING +1 +- +-/);
     expect(text).toMatch(/sg-0123456789abcdef0 +ingress tcp 8443 from 198\.51\.100\.7\/32 +2026-12-03T12:00:00Z \(2d left\) +active +yes +alice@example\.com +vendor debugging/);
     expect(text.trimEnd().split('\n').at(-1)).toMatch(/^Result: OUT of desired state/);
+  });
+});
+
+describe('status over an organization (scopes, unread scopes)', () => {
+  const org = parseSettings(
+    JSON.stringify({
+      selfRoleArn: 'arn:aws-us-gov:iam::111122223333:role/sg-guardian',
+      organization: { memberRoleName: 'sg-guardian-member', targets: [{ accountId: '444455556666', regions: ['us-gov-west-1', 'us-gov-east-1'] }, { accountId: '111122223333', regions: ['us-gov-east-1'] }] },
+    }),
+  );
+  const home = { accountId: '111122223333', region: 'us-gov-west-1' };
+
+  it("home and the hub's extra regions with the operator's credentials; member accounts through --role-name, in the function's partition", () => {
+    const made: string[] = [];
+    const scopes = statusScopes(org, home, 'ops-audit', (region, roleArn) => {
+      made.push(`${region} ${roleArn ?? 'own'}`);
+      return {} as never;
+    });
+    expect(scopes.map((s) => `${s.accountId}/${s.region}${s.member ? ' member' : ''}`)).toEqual(['111122223333/us-gov-west-1', '444455556666/us-gov-west-1 member', '444455556666/us-gov-east-1 member', '111122223333/us-gov-east-1']);
+    expect(made).toEqual(['us-gov-west-1 own', 'us-gov-west-1 arn:aws-us-gov:iam::444455556666:role/ops-audit', 'us-gov-east-1 arn:aws-us-gov:iam::444455556666:role/ops-audit', 'us-gov-east-1 own']);
+  });
+
+  it('without a role name the member scopes are listed unread, and an unread scope is never "in desired state"', () => {
+    const scopes = statusScopes(org, home, undefined, () => ({}) as never);
+    expect(scopes.filter((s) => s.unread).map((s) => s.region)).toEqual(['us-gov-west-1', 'us-gov-east-1']);
+    const report = buildReport([unreadScope('444455556666', 'us-gov-west-1', 'a member account: pass --role-name')], [], NOW);
+    expect(report.inDesiredState).toBe(false);
+    expect(report.summary).toBe('OUT of desired state: 1 scope(s) not read (444455556666 / us-gov-west-1)');
+    expect(StatusReportSchema.parse(report)).toEqual(report);
+    expect(renderStatus(report)).toContain('== 444455556666 / us-gov-west-1 ==\n\nNOT READ: a member account: pass --role-name');
   });
 });
