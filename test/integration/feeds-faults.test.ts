@@ -74,7 +74,8 @@ describe('feed sync failure paths (in-process, emulator clients)', () => {
     const before = await state(v4);
     const store = new MemoryStateStore();
     const run = await runEvent(NOTICE, settings, deps(conflictingEc2(), store));
-    expect(run.results.map((r) => `${r.action.type}:${r.status}`)).toEqual(['modify-prefix-list:failed', 'record-feed:skipped', 'notify:done', 'ignore:skipped']);
+    // Notifications go out after every other action (their findings first: runtime/execute.ts).
+    expect(run.results.map((r) => `${r.action.type}:${r.status}`)).toEqual(['modify-prefix-list:failed', 'record-feed:skipped', 'ignore:skipped', 'notify:done']);
     expect(run.results[0]!.detail).toMatch(/PrefixListVersionMismatch/);
     expect(run.results[1]!.detail).toMatch(/earlier action failed/);
     expect(await state(v4)).toEqual(before);
@@ -86,7 +87,7 @@ describe('feed sync failure paths (in-process, emulator clients)', () => {
 
     // The retry (Lambda's async retry, or the next notice) sees the real version and applies.
     const retry = await runEvent(NOTICE, settings, deps(ec2(), store));
-    expect(retry.results.map((r) => `${r.action.type}:${r.status}`)).toEqual(['modify-prefix-list:done', 'record-feed:done', 'notify:done', 'ignore:skipped']);
+    expect(retry.results.map((r) => `${r.action.type}:${r.status}`)).toEqual(['modify-prefix-list:done', 'record-feed:done', 'ignore:skipped', 'notify:done']);
     expect((await state(v4)).entries).toBe(47);
     // What was applied lives in the state table, not in tags.
     expect(await store.getFeed('aws')).toMatchObject({ feed: 'aws', version: 1, syncToken: '1720490589', ipv4Count: 47, ipv6Count: 0 });
