@@ -11,12 +11,15 @@ import { repoRoot, tfBinary } from './terraform.js';
 
 const run = promisify(execFile);
 
-/** Plans `module "sg_guardian" { <args> }` over the root's variables.tf: exit code and the messages, unwrapped. */
-export async function planArguments(args: string): Promise<{ code: number; said: string }> {
+/**
+ * Plans `module "sg_guardian" { <args> }` over the root's variables.tf (or an example's, e.g.
+ * 'examples/slack-chat/variables.tf'): exit code and the messages, unwrapped.
+ */
+export async function planArguments(args: string, variables = 'variables.tf'): Promise<{ code: number; said: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sgg-vars-'));
   try {
     fs.mkdirSync(path.join(dir, 'module'));
-    fs.copyFileSync(path.join(repoRoot, 'variables.tf'), path.join(dir, 'module', 'variables.tf'));
+    fs.copyFileSync(path.join(repoRoot, variables), path.join(dir, 'module', 'variables.tf'));
     fs.writeFileSync(path.join(dir, 'main.tf'), `module "sg_guardian" {\n  source = "./module"\n${args}\n}\n`);
     const env = { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
     await run(tfBinary(), ['init', '-input=false', '-no-color'], { cwd: dir, env });
