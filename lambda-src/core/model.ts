@@ -81,6 +81,9 @@ export interface FindingFacts {
   observedAt?: string;
   eventId?: string;
   actorArn?: string;
+  /** Where the resource lives when not in the function's own account and region (an organization's member scope). */
+  accountId?: string;
+  region?: string;
 }
 
 /** What the planners emit. Data only: explain, dry-run and the Lambda share one code path. */

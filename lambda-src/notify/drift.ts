@@ -96,6 +96,8 @@ export function renderDriftNotification(n: DriftNotice): NotifyAction {
             observedAt: e.eventTime,
             eventId: e.eventId,
             actorArn: e.actor.arn,
+            ...(e.accountId ? { accountId: e.accountId } : {}),
+            ...(e.region ? { region: e.region } : {}),
           },
         }
       : {}),

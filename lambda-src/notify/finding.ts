@@ -96,7 +96,8 @@ export function findingOf(n: Notify, ctx: FindingContext): AsffFinding | undefin
     Description: fit(n.message, 1024),
     Remediation: { Recommendation: { Text: fit(check.remediation, 512) } },
     ProductFields: productFields(n, facts),
-    Resources: [resourceOf(facts, n.attributes, { partition, region, accountId })],
+    // The resource where it lives (a member account's group, in an organization); the finding in the hub's account.
+    Resources: [resourceOf(facts, n.attributes, { partition, region: facts.region ?? region, accountId: facts.accountId ?? accountId })],
     Compliance: { Status: resolved ? 'PASSED' : 'FAILED' },
     // A waived change stands by decision (drift_waivers): suppressed, not new, until the waiver expires.
     Workflow: { Status: resolved ? 'RESOLVED' : n.attributes.action === 'waived' ? 'SUPPRESSED' : 'NEW' },

@@ -119,7 +119,7 @@ function notice(input: SweepInput, due: Difference[]): Action {
     message,
     severity: 'high',
     attributes: { kind: 'drift', action: settings.dryRun.drift ? 'would-reconcile' : 'missed-event', severity: 'high', group_id: group.groupId },
-    finding: { check: 'missed-event', subject: group.groupId, groupId: group.groupId, ...(group.groupName ? { groupName: group.groupName } : {}), ...(group.vpcId ? { vpcId: group.vpcId } : {}) },
+    finding: { check: 'missed-event', subject: group.groupId, groupId: group.groupId, ...(group.groupName ? { groupName: group.groupName } : {}), ...(group.vpcId ? { vpcId: group.vpcId } : {}), accountId: input.accountId, region: input.region },
     reason: `tell the operators: ${subject}`,
   };
 }
@@ -144,7 +144,7 @@ function expiryNotice(input: SweepInput, expired: Extract<Difference, { kind: 'e
     severity: 'medium',
     attributes: { kind: 'drift', action: settings.dryRun.drift ? 'would-reconcile' : 'waiver-expired', severity: 'medium', group_id: group.groupId },
     // The same finding the waived change raised (suppressed while waived): resolved by this revert.
-    finding: { check: 'unauthorized-change', subject: group.groupId, groupId: group.groupId, ...(group.groupName ? { groupName: group.groupName } : {}), ...(group.vpcId ? { vpcId: group.vpcId } : {}) },
+    finding: { check: 'unauthorized-change', subject: group.groupId, groupId: group.groupId, ...(group.groupName ? { groupName: group.groupName } : {}), ...(group.vpcId ? { vpcId: group.vpcId } : {}), accountId: input.accountId, region: input.region },
     reason: `tell the operators: ${subject}`,
   };
 }

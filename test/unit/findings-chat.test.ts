@@ -16,7 +16,8 @@ import { DecodeError } from '../../lambda-src/core/model.js';
 type Notify = Extract<Action, { type: 'notify' }>;
 const SAMPLES = new URL('../fixtures/samples/', import.meta.url);
 const STRATUS = 'cloudtrail-raw-AuthorizeSecurityGroupIngress-flat-cidrIp-form-with-securityGroupRuleSet_stratus-red-team.json';
-const event = (): CloudTrailEvent => decodeCloudTrail({ body: JSON.parse(readFileSync(new URL(STRATUS, SAMPLES), 'utf8')) })!;
+// Recorded where the function runs (single account: provenance admits nothing else).
+const event = (where = { accountId: '111122223333', region: 'eu-west-1' }): CloudTrailEvent => ({ ...decodeCloudTrail({ body: JSON.parse(readFileSync(new URL(STRATUS, SAMPLES), 'utf8')) })!, ...where });
 const PRODUCT = 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default';
 const NOW = new Date('2026-12-02T01:00:00.000Z');
 const drift = (outcome: 'reverted' | 'would-revert' | 'revert-incomplete' = 'reverted'): Notify => {
@@ -79,6 +80,14 @@ describe('findingOf', () => {
     expect(resolved).toMatchObject({ Compliance: { Status: 'PASSED' }, Workflow: { Status: 'RESOLVED' } });
   });
 
+  it("a member account's group (organization): the finding in the hub's account, the resource in the member's account and region", () => {
+    const e = event({ accountId: '444455556666', region: 'us-west-2' });
+    const n = renderDriftNotification({ event: e, groupId: e.groupId!, outcome: 'reverted', severity: 'medium', undone: [], problems: [], notes: [] });
+    const f = findingOf(n, { productArn: PRODUCT, now: NOW })!;
+    expect(f.AwsAccountId).toBe('111122223333');
+    expect(f.Resources[0]).toMatchObject({ Id: `arn:aws:ec2:us-west-2:444455556666:security-group/${e.groupId!}`, Region: 'us-west-2' });
+  });
+
   it('a refused feed: ACTIVE, HIGH, on the feed; an applied feed reports no finding', () => {
     const refused = feedRejectedNotice({ feed: 'cloudflare', summary: 'shrink 45% > 30%', detail: 'shrank', reason: 'r' });
     expect(findingOf(refused, { productArn: PRODUCT, now: NOW })).toMatchObject({
@@ -104,7 +113,9 @@ describe('findingOf', () => {
   });
 
   it('partition-aware: a GovCloud product gives GovCloud resource ARNs', () => {
-    const f = findingOf(drift(), { productArn: 'arn:aws-us-gov:securityhub:us-gov-west-1:111122223333:product/111122223333/default', now: NOW })!;
+    const e = event({ accountId: '111122223333', region: 'us-gov-west-1' });
+    const n = renderDriftNotification({ event: e, groupId: e.groupId!, outcome: 'reverted', severity: 'medium', undone: [], problems: [], notes: [] });
+    const f = findingOf(n, { productArn: 'arn:aws-us-gov:securityhub:us-gov-west-1:111122223333:product/111122223333/default', now: NOW })!;
     expect(f.Resources[0]).toMatchObject({ Partition: 'aws-us-gov', Id: expect.stringMatching(/^arn:aws-us-gov:ec2:us-gov-west-1:111122223333:security-group\//) as string });
   });
 
@@ -194,7 +205,7 @@ describe('settings.securityHub', () => {
 
 describe("README's message examples are what the builders render", () => {
   // The README shows the stratus sample's revert as if recorded in eu-west-1.
-  const e = { ...event(), region: 'eu-west-1' };
+  const e = event({ accountId: '032092706103', region: 'eu-west-1' });
   const n = renderDriftNotification({ event: e, groupId: e.groupId!, outcome: 'reverted', severity: 'medium', undone: e.createdRules.map((r) => `remove ${describeRule(r)}`), problems: [], notes: [] });
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const section = readme.slice(readme.indexOf('## Notifications, chat and Security Hub'), readme.indexOf('## How it works'));
