@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, tfBinary } from '../support/terraform.js';
+import { GOGC, repoRoot, tfBinary } from '../support/terraform.js';
 import { parseSettings } from '../../lambda-src/policy/settings.js';
 
 const run = promisify(execFile);
@@ -16,7 +16,7 @@ let dir = '';
 
 async function apply(waivers: object[]): Promise<{ code: number; out: string }> {
   fs.writeFileSync(path.join(dir, 'w.tfvars.json'), JSON.stringify({ drift_waivers: waivers }));
-  const env = { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+  const env = { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', GOGC: process.env.GOGC ?? GOGC };
   try {
     await run(tfBinary(), ['apply', '-auto-approve', '-input=false', '-no-color', '-var-file=w.tfvars.json'], { cwd: dir, env });
     const { stdout } = await run(tfBinary(), ['output', '-json', 'waivers'], { cwd: dir, env });

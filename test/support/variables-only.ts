@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot, tfBinary } from './terraform.js';
+import { GOGC, repoRoot, tfBinary } from './terraform.js';
 
 const run = promisify(execFile);
 
@@ -21,7 +21,7 @@ export async function planArguments(args: string, variables = 'variables.tf'): P
     fs.mkdirSync(path.join(dir, 'module'));
     fs.copyFileSync(path.join(repoRoot, variables), path.join(dir, 'module', 'variables.tf'));
     fs.writeFileSync(path.join(dir, 'main.tf'), `module "sg_guardian" {\n  source = "./module"\n${args}\n}\n`);
-    const env = { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+    const env = { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', GOGC: process.env.GOGC ?? GOGC };
     await run(tfBinary(), ['init', '-input=false', '-no-color'], { cwd: dir, env });
     try {
       await run(tfBinary(), ['plan', '-input=false', '-no-color'], { cwd: dir, env });
