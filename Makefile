@@ -68,11 +68,11 @@ test-emulator: bootstrap
 
 # Everything: the vitest projects (unit + emulator + terraform) and, beside them in a second job
 # slot, the static checks (the emulator files mostly wait on the AWS provider, so the checks cost
-# almost no wall time there). Make waits for both; either failing fails the run. The last line is
+# almost no wall time there). Make waits for both and runs every check (-k); any failing fails the run. The last line is
 # the count of tests.
 test: bootstrap
 	@mkdir -p .test-output
-	@$(MAKE) --no-print-directory -j2 SKIP_BOOTSTRAP=1 vitest-all static-checks
+	@$(MAKE) --no-print-directory -j2 -k SKIP_BOOTSTRAP=1 vitest-all static-checks
 	@node scripts/test-summary.mjs .test-output/vitest.json
 
 static-checks: typecheck lint tf-lint docs-check check-dist
