@@ -5,7 +5,7 @@
 // Waivers: an extra rule an unexpired waiver names exactly is left alone (and not remembered); once
 // its waiver has expired the difference is known, so it is reconciled at once, grace or not, and
 // the notification says "waiver expired".
-import type { Action, ObservedGroup, SecurityGroupRule } from '../core/model.js';
+import type { Action, FindingCheck, FindingFacts, ObservedGroup, SecurityGroupRule } from '../core/model.js';
 import { permissionOf, ruleKey } from '../core/rule-key.js';
 import type { BaselineRule, GroupRecord } from '../core/state.js';
 import { describeContent, fitSubject } from '../notify/drift.js';
@@ -119,9 +119,15 @@ function notice(input: SweepInput, due: Difference[]): Action {
     message,
     severity: 'high',
     attributes: { kind: 'drift', action: settings.dryRun.drift ? 'would-reconcile' : 'missed-event', severity: 'high', group_id: group.groupId },
-    finding: { check: 'missed-event', subject: group.groupId, groupId: group.groupId, ...(group.groupName ? { groupName: group.groupName } : {}), ...(group.vpcId ? { vpcId: group.vpcId } : {}), accountId: input.accountId, region: input.region },
+    finding: groupFinding('missed-event', input),
     reason: `tell the operators: ${subject}`,
   };
+}
+
+/** The finding facts of a swept group, where it lives (its account and region: a member's, in an organization). */
+function groupFinding(check: FindingCheck, input: SweepInput): FindingFacts {
+  const { group } = input;
+  return { check, subject: group.groupId, groupId: group.groupId, ...(group.groupName ? { groupName: group.groupName } : {}), ...(group.vpcId ? { vpcId: group.vpcId } : {}), accountId: input.accountId, region: input.region };
 }
 
 /** Every difference due is a rule whose waiver expired: the actor is known to be waived, not missed. */
@@ -144,7 +150,7 @@ function expiryNotice(input: SweepInput, expired: Extract<Difference, { kind: 'e
     severity: 'medium',
     attributes: { kind: 'drift', action: settings.dryRun.drift ? 'would-reconcile' : 'waiver-expired', severity: 'medium', group_id: group.groupId },
     // The same finding the waived change raised (suppressed while waived): resolved by this revert.
-    finding: { check: 'unauthorized-change', subject: group.groupId, groupId: group.groupId, ...(group.groupName ? { groupName: group.groupName } : {}), ...(group.vpcId ? { vpcId: group.vpcId } : {}), accountId: input.accountId, region: input.region },
+    finding: groupFinding('unauthorized-change', input),
     reason: `tell the operators: ${subject}`,
   };
 }
