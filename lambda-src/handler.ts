@@ -8,7 +8,7 @@ import { type Ec2, createEc2 } from './aws/ec2.js';
 import { type ScopeClients, createScopeClients } from './aws/scopes.js';
 import { fetchBytes } from './aws/http.js';
 import { createSns } from './aws/sns.js';
-import { createSecurityHub } from './aws/securityhub.js';
+import { type SecurityHub, createSecurityHub } from './aws/securityhub.js';
 import { createStateStore } from './aws/state.js';
 import { MemoryStateStore } from './core/memory-state.js';
 import type { StateStore } from './core/state.js';
@@ -21,8 +21,9 @@ const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'sg-guardian', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'sg-guardian' });
 const ec2 = createEc2();
 const sns = createSns();
-const securityHub = createSecurityHub();
 let settings: Settings | undefined;
+// Only a deployment with findings on builds the Security Hub client.
+let securityHub: SecurityHub | undefined;
 let state: StateStore | undefined;
 // settings.organization: paced clients per account and region, member accounts through the assumed role.
 let scopes: ScopeClients | undefined;
@@ -39,7 +40,8 @@ export const handler = async (event: unknown, context?: Context): Promise<RunRes
     homeEc2 = scopes.ec2({ accountId: home.accountId, region: home.region, member: false });
   }
   try {
-    const result = await runEvent(event, settings, { ec2: homeEc2, sns, securityHub, fetch: fetchBytes, state, home, ...(scopes ? { scopes } : {}), log: (m, extra) => logger.info(m, extra ?? {}) });
+    if (settings.securityHub.enabled) securityHub ??= createSecurityHub();
+    const result = await runEvent(event, settings, { ec2: homeEc2, sns, ...(securityHub ? { securityHub } : {}), fetch: fetchBytes, state, home, ...(scopes ? { scopes } : {}), log: (m, extra) => logger.info(m, extra ?? {}) });
     const m = runMetrics(result);
     const failed = result.results.filter((r) => r.status === 'failed');
     // EMF: per feed synced, whether its targets hold it (modules/alarms: "feed not applied for N days").
