@@ -132,7 +132,9 @@ else
 fi
 
 {
-  echo "plugin_cache_dir = \"$CACHE/plugin-cache\""
+  # The cache saves downloads in registry mode. From an unpacked mirror init links the provider
+  # directly, and a cache would only add shared writes (its entries are re-linked on every init).
+  if [ "$PROVIDER_MODE" = registry ]; then echo "plugin_cache_dir = \"$CACHE/plugin-cache\""; fi
   if [ "$PROVIDER_MODE" = mirror ]; then
     cat <<EOF
 provider_installation {

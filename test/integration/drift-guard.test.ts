@@ -31,6 +31,7 @@ const client = ec2();
 const queues = sqs();
 const ws = workspace('drift-guard', emulator().endpoint);
 const name = uniqueName('sgg-drift');
+let applied = false;
 let outputs: Record<string, unknown> = {};
 let env: Record<string, string> = {};
 let inboxUrl = '';
@@ -101,6 +102,7 @@ beforeAll(async () => {
   inboxUrl = inbox.url;
   overrideModule(ws, HARDENING);
   await ws.tf(['init', '-input=false', '-no-color']);
+  applied = true; // from here on a failure may leave resources: afterAll destroys
   outputs = await ws.apply({ name, notifications_subscriptions: [{ protocol: 'sqs', endpoint: inbox.arn }] });
   resources = await stateResources(ws);
   env = await deployedEnvironment(String(outputs.function_name));
@@ -119,7 +121,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await ws.destroy({ name, notifications_subscriptions: [] });
+  if (applied) await ws.destroy({ name, notifications_subscriptions: [] });
   ws.cleanup();
 });
 

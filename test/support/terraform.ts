@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { withFileLock } from './file-lock.js';
 
 const run = promisify(execFile);
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -79,7 +80,9 @@ export function workspace(example: string, endpoint: string, files?: Record<stri
   const env = { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', GOGC: process.env.GOGC ?? GOGC };
   const tf: Workspace['tf'] = async (args, opts = {}) => {
     try {
-      const { stdout, stderr } = await run(tfBinary(), args, { cwd: dir, env, maxBuffer: 64 * 1024 * 1024, timeout: 540_000 });
+      const exec = () => run(tfBinary(), args, { cwd: dir, env, maxBuffer: 64 * 1024 * 1024, timeout: 540_000 });
+      // init writes the shared provider plugin cache (registry mode), which is not safe for concurrent use.
+      const { stdout, stderr } = args[0] === 'init' ? await withFileLock('terraform-init', exec) : await exec();
       return { stdout, stderr, code: 0 };
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string; code?: number };
