@@ -5,8 +5,9 @@ import { testWorkers } from './test/support/workers.js';
 // Two projects: `unit` is pure (no emulator, runs anywhere); `emulator` runs the example and
 // integration files, each against the emulator of its pool slot (test/support/global-setup.ts starts
 // one per worker, reset before each file). Both projects share one forks pool of
-// SG_GUARDIAN_TEST_WORKERS (default 4) slots: an example file mostly waits on the AWS provider's
-// fixed delays (load average stays near 2 on 2 cores with 2 files), so four side by side fit.
+// SG_GUARDIAN_TEST_WORKERS (default 6) slots. The suite is CPU-bound (Terraform and its provider):
+// six slots start the six longest example files together, so no core idles while one long file
+// finishes alone (2 cores: 573 s with six against 598 s with four; peak memory 7.7 GB).
 // Longest files first (test/support/sequencer.ts); the unit files fill in at the end.
 const workers = testWorkers();
 

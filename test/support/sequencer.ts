@@ -6,23 +6,24 @@ import path from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const SECONDS: Record<string, number> = {
-  // One warm `make test` (4 workers, GOGC=400, static checks beside), 2026-12-02.
-  'test/examples/config-remediation.test.ts': 388,
-  'test/examples/cloudfront-prefix-list.test.ts': 371,
-  'test/examples/organization.test.ts': 327,
-  'test/examples/readme.test.ts': 280,
-  'test/examples/cloudflare-security-groups.test.ts': 242,
-  'test/integration/drift-guard.test.ts': 236,
-  'test/examples/minimal.test.ts': 205,
-  'test/integration/organization-throttling.test.ts': 50,
-  'test/integration/organization-runtime.test.ts': 36,
-  'test/examples/slack-chat.test.ts': 23,
-  'test/integration/findings-and-chat.test.ts': 22,
-  'test/integration/feeds-faults.test.ts': 14,
-  'test/integration/waivers-and-status.test.ts': 9,
-  'test/integration/emulator-security-groups.test.ts': 6,
-  'test/integration/waiver-validation.test.ts': 4,
-  'test/integration/variable-validation.test.ts': 4,
+  // One warm `make test` (6 workers, GOGC=400, static checks beside), 2026-12-02. drift-guard's
+  // apply runs in its beforeAll (not in vitest's file time): its weight is what the slot holds.
+  'test/examples/config-remediation.test.ts': 449,
+  'test/examples/cloudfront-prefix-list.test.ts': 432,
+  'test/examples/readme.test.ts': 408,
+  'test/examples/cloudflare-security-groups.test.ts': 385,
+  'test/examples/organization.test.ts': 384,
+  'test/examples/minimal.test.ts': 269,
+  'test/integration/drift-guard.test.ts': 200,
+  'test/integration/organization-throttling.test.ts': 78,
+  'test/integration/findings-and-chat.test.ts': 16,
+  'test/integration/organization-runtime.test.ts': 15,
+  'test/examples/slack-chat.test.ts': 13,
+  'test/integration/feeds-faults.test.ts': 8,
+  'test/integration/waiver-validation.test.ts': 7,
+  'test/integration/variable-validation.test.ts': 5,
+  'test/integration/emulator-security-groups.test.ts': 4,
+  'test/integration/waivers-and-status.test.ts': 3,
 };
 const UNKNOWN_EMULATOR_FILE = 60;
 
