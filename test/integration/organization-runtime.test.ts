@@ -250,4 +250,28 @@ describe('organization hub (in-process, emulator clients through assumed roles)'
     expect(unread.report.scopes.filter((s) => s.unread).map((s) => `${s.accountId} / ${s.region}`)).toEqual([`${A} / ${US}`, `${A} / ${EU}`, `${B} / ${EU}`]);
     expect(unread.report.summary).toContain('3 scope(s) not read');
   });
+  it('world-open in a member account: a Config compliance change forwarded by B\'s bus is fixed in B/eu-west-1 through B\'s role; the same finding put on the hub bus by A is refused', async () => {
+    // Its own settings: world-open on (events only), replacing 0.0.0.0/0 with one documentation range.
+    const withWorldOpen = parseSettings(JSON.stringify({ ...JSON.parse(JSON.stringify(settings)), worldOpen: { enabled: true, sweep: false, authorizedTcpPorts: ['443'], replacementCidrsIpv4: ['198.51.100.0/24'] } }));
+    const vpc = (await clients.B_EU.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }))).Vpc!.VpcId!;
+    const open = (await clients.B_EU.send(new CreateSecurityGroupCommand({ GroupName: uniqueName('sgg-org-open'), Description: 'world-open in a member account', VpcId: vpc }))).GroupId!;
+    await openToWorld(clients.B_EU, open, 22);
+    const compliance = (sender: string) => ({
+      version: '0', id: uniqueName('evt'), 'detail-type': 'Config Rules Compliance Change', source: 'aws.config', account: sender, time: new Date().toISOString(), region: EU, resources: [],
+      detail: { resourceId: open, resourceType: 'AWS::EC2::SecurityGroup', awsRegion: EU, awsAccountId: B, configRuleName: withWorldOpen.worldOpen.configRuleName, messageType: 'ComplianceChangeNotification', newEvaluationResult: { complianceType: 'NON_COMPLIANT' } },
+    });
+
+    const forged = await runEvent(compliance(A), withWorldOpen, deps());
+    expect(forged.actions).toEqual([{ type: 'ignore', reason: expect.stringMatching(new RegExp(`delivered by ${A}`)) as string }]);
+    expect(await ingress(clients.B_EU, open)).toEqual(['tcp 22 0.0.0.0/0']);
+    expect(await drain(queues, inbox, 0)).toEqual([]);
+
+    const genuine = await runEvent(compliance(B), withWorldOpen, deps());
+    expect(genuine.results.filter((r) => r.status === 'failed')).toEqual([]);
+    expect(await ingress(clients.B_EU, open)).toEqual(['tcp 22 198.51.100.0/24']);
+    const [msg] = await drain(queues, inbox);
+    const n = notification(msg!).message;
+    expect(n).toContain(`World-open ingress on security group ${open} (`);
+    expect(n).toContain(`in account ${B} / ${EU}.`);
+  });
 });
